@@ -1,0 +1,24 @@
+# Ferry — see README.md. Both entry points install what is missing first
+# (Debian/Ubuntu, with sudo when not root).
+GO ?= go
+export PATH := $(PATH):/usr/local/go/bin
+
+.PHONY: demo test build run deps-demo deps-test vet
+
+## demo: install the build prerequisites, then open Ferry
+demo: deps-demo
+	$(GO) run .
+
+## test: install what the tests need, then run the whole suite
+test: deps-test
+	bash scripts/test.sh
+
+## build: build the ferry binary
+build:
+	$(GO) build -o ferry .
+
+deps-demo:
+	bash scripts/setup.sh demo
+
+deps-test:
+	bash scripts/setup.sh test

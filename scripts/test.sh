@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Runs Ferry's whole test suite. `make test` installs the prerequisites first
+# (scripts/setup.sh test). With CI=true a missing prerequisite (a lab server,
+# the keyring, a display) fails the run instead of skipping a test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PATH:/usr/local/go/bin"
+export LANG=${LANG:-C.UTF-8}
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "gofmt"
+unformatted=$(gofmt -l .)
+if [ -n "$unformatted" ]; then
+	echo "gofmt: these files need formatting:"; echo "$unformatted"; exit 1
+fi
+
+step "go vet"
+go vet ./...
+
+# Tests run inside a private D-Bus session with a fresh, unlocked
+# gnome-keyring, so keyring tests use a real Secret Service and never touch
+# the user's own keyring.
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$tmp/data/keyrings" "$tmp/config" "$tmp/runtime"
+chmod 700 "$tmp/runtime"
+export XDG_DATA_HOME="$tmp/data" XDG_RUNTIME_DIR="$tmp/runtime" FERRY_TEST_TMP="$tmp"
+
+step "engine tests (-race): session, transfers, cli, internal"
+dbus-run-session -- bash -c '
+	set -euo pipefail
+	echo -n ferry-test-keyring | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+	go test -race -count=1 -v ./session/... ./transfers/... ./cli/... ./internal/...
+'
+
+step "ui tests (-race, software driver)"
+go test -race -count=1 -tags ci ./ui/...
+
+step "smoke test of the real binary under Xvfb"
+bash scripts/smoke.sh
+
+echo
+echo "all tests passed"

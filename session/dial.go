@@ -1,0 +1,419 @@
+package session
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"net/textproto"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/jlaffaye/ftp"
+)
+
+// Encryption is how a connection is secured.
+type Encryption int
+
+// The encryption modes.
+const (
+	// Explicit FTPS: a plain connection upgraded with AUTH TLS (ftpes://, port 21).
+	Explicit Encryption = iota
+	// Implicit FTPS: TLS from the first byte (ftps://, port 990).
+	Implicit
+	// Plain FTP: nothing is encrypted, passwords included (ftp://). Used only
+	// when the user asks for it.
+	Plain
+)
+
+func (e Encryption) String() string {
+	switch e {
+	case Explicit:
+		return "explicit FTPS"
+	case Implicit:
+		return "implicit FTPS"
+	default:
+		return "plain FTP"
+	}
+}
+
+// Default timeouts.
+const (
+	DefaultTimeout      = 30 * time.Second // no byte moved for this long: the connection is dead
+	defaultCloseTimeout = 5 * time.Second  // wait for the server to close a data connection
+)
+
+// DialConfig says how to reach and secure one server.
+type DialConfig struct {
+	Host       string // as the user typed it: a name, an IPv4 or an IPv6 address (no brackets)
+	Port       int
+	Encryption Encryption
+	// TLS12Max caps TLS at version 1.2, for servers whose TLS 1.3 is broken.
+	TLS12Max bool
+	// Timeout is how long a read or write may wait before the connection is
+	// declared dead. Zero means DefaultTimeout.
+	Timeout time.Duration
+	// VerifyServer decides whether the certificate presented on the control
+	// connection is to be trusted. It runs inside the TLS handshake, before
+	// any credential is sent. Nil trusts only certificates that the system
+	// roots vouch for and that match Host.
+	VerifyServer func(cs tls.ConnectionState) error
+	// Log receives the protocol log. May be nil.
+	Log Logger
+}
+
+func (c *DialConfig) addr() string { return net.JoinHostPort(c.Host, strconv.Itoa(c.Port)) }
+
+func (c *DialConfig) timeout() time.Duration {
+	if c.Timeout > 0 {
+		return c.Timeout
+	}
+	return DefaultTimeout
+}
+
+// Dial opens a control connection to the server, secures it, and logs in.
+// Nothing secret is sent before the server's certificate was accepted, and
+// a server that refuses TLS is never sent a user name in plain text.
+// Cancelling ctx aborts the dial.
+func Dial(ctx context.Context, cfg DialConfig, user, password string) (*Conn, error) {
+	d := &dialer{cfg: cfg, id: nextConnID()}
+	c, err := d.dial(ctx, user, password)
+	if err != nil {
+		return nil, fmt.Errorf("connect to %s: %w", cfg.addr(), err)
+	}
+	return c, nil
+}
+
+// dialer is the state of one control connection and its data connections:
+// the TLS configuration with its own session cache, the control socket, and
+// the open data sockets (so that cancelling can abort them).
+type dialer struct {
+	cfg  DialConfig
+	id   int
+	ctrl *tls.Config // control connection
+	data *tls.Config // data connections: same session cache, other checks
+
+	mu       sync.Mutex
+	raw      *rawConn // the control socket
+	leaf     *x509.Certificate
+	dataRaws map[*rawConn]struct{}
+	dialed   bool
+}
+
+func (d *dialer) log(kind EntryKind, text string) {
+	if d.cfg.Log != nil {
+		d.cfg.Log(Entry{Time: time.Now(), Conn: d.id, Kind: kind, Text: text})
+	}
+}
+
+func (d *dialer) logTLS(cs tls.ConnectionState, data bool) {
+	if d.cfg.Log == nil {
+		return
+	}
+	info := &TLSInfo{Data: data, Version: tls.VersionName(cs.Version), Cipher: tls.CipherSuiteName(cs.CipherSuite), Resumed: cs.DidResume}
+	what := "control connection"
+	if data {
+		what = "data connection"
+	}
+	text := fmt.Sprintf("%s: %s, %s", what, info.Version, info.Cipher)
+	if data {
+		if cs.DidResume {
+			text += ", TLS session resumed"
+		} else {
+			text += ", new TLS session (not resumed)"
+		}
+	}
+	d.cfg.Log(Entry{Time: time.Now(), Conn: d.id, Kind: EntryInfo, Text: text, TLS: info})
+}
+
+func (d *dialer) dial(ctx context.Context, user, password string) (*Conn, error) {
+	if d.cfg.Encryption != Plain {
+		d.ctrl = d.tlsConfig()
+		d.data = d.ctrl.Clone() // Clone keeps the same ClientSessionCache
+		d.data.VerifyConnection = d.verifyData
+	}
+	// Abort the dial (a blocking read of the greeting, a handshake) when ctx ends.
+	stop := context.AfterFunc(ctx, d.abort)
+	defer stop()
+
+	opts := []ftp.DialOption{ftp.DialWithDialFunc(d.dialFunc(ctx))}
+	if d.ctrl != nil {
+		// The control connection arrives already secured from dialFunc; this
+		// option only makes Login send PBSZ 0 and PROT P.
+		opts = append(opts, ftp.DialWithTLS(d.ctrl))
+	}
+	d.log(EntryInfo, fmt.Sprintf("connecting to %s (%s)", d.cfg.addr(), d.cfg.Encryption))
+	sc, err := ftp.Dial(d.cfg.addr(), opts...)
+	if err != nil {
+		return nil, d.fail(ctx, err)
+	}
+	c := &Conn{sc: sc, d: d}
+	if err := sc.Login(user, password); err != nil {
+		sc.Quit()
+		return nil, d.fail(ctx, err)
+	}
+	return c, nil
+}
+
+// fail turns an error into the one to report: the context's when it ended.
+func (d *dialer) fail(ctx context.Context, err error) error {
+	d.abort()
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	d.log(EntryError, err.Error())
+	return err
+}
+
+func (d *dialer) tlsConfig() *tls.Config {
+	cfg := &tls.Config{
+		// Go keys its session cache by ServerName, else by the remote
+		// ip:port, which differs for every data port: set it so that data
+		// connections resume the control connection's session.
+		ServerName: d.cfg.Host,
+		MinVersion: tls.VersionTLS12,
+		// One cache per control connection: a shared cache lets a data
+		// connection resume another control connection's session, which
+		// ProFTPD and FileZilla Server refuse.
+		ClientSessionCache: &oneSlotCache{},
+		// The trust decision is ours, in VerifyConnection, which (unlike
+		// VerifyPeerCertificate) also runs on resumed connections.
+		InsecureSkipVerify: true,
+		VerifyConnection:   d.verifyControl,
+	}
+	if d.cfg.TLS12Max {
+		cfg.MaxVersion = tls.VersionTLS12
+	}
+	return cfg
+}
+
+func (d *dialer) verifyControl(cs tls.ConnectionState) error {
+	if len(cs.PeerCertificates) == 0 {
+		return errors.New("the server presented no certificate")
+	}
+	verify := d.cfg.VerifyServer
+	if verify == nil {
+		verify = d.verifySystem
+	}
+	if err := verify(cs); err != nil {
+		return err
+	}
+	d.mu.Lock()
+	d.leaf = cs.PeerCertificates[0]
+	d.mu.Unlock()
+	d.logTLS(cs, false)
+	return nil
+}
+
+func (d *dialer) verifySystem(cs tls.ConnectionState) error {
+	opts := x509.VerifyOptions{DNSName: d.cfg.Host, Intermediates: x509.NewCertPool()}
+	for _, c := range cs.PeerCertificates[1:] {
+		opts.Intermediates.AddCert(c)
+	}
+	_, err := cs.PeerCertificates[0].Verify(opts)
+	return err
+}
+
+// verifyData checks a data connection: it must show the very certificate
+// the control connection showed.
+func (d *dialer) verifyData(cs tls.ConnectionState) error {
+	d.mu.Lock()
+	leaf := d.leaf
+	d.mu.Unlock()
+	if leaf == nil || len(cs.PeerCertificates) == 0 || !bytes.Equal(cs.PeerCertificates[0].Raw, leaf.Raw) {
+		return ErrDataCertMismatch
+	}
+	d.logTLS(cs, true)
+	return nil
+}
+
+// dialFunc returns the function jlaffaye/ftp calls to open connections: the
+// first call is the control connection, later calls are data connections.
+func (d *dialer) dialFunc(ctx context.Context) func(network, address string) (net.Conn, error) {
+	return func(network, address string) (net.Conn, error) {
+		d.mu.Lock()
+		first := !d.dialed
+		d.dialed = true
+		d.mu.Unlock()
+		if first {
+			return d.dialControl(ctx, network, address)
+		}
+		return d.dialData(network, address)
+	}
+}
+
+func (d *dialer) dialTCP(ctx context.Context, network, address string) (*rawConn, error) {
+	nd := net.Dialer{Timeout: d.cfg.timeout(), KeepAlive: 30 * time.Second}
+	c, err := nd.DialContext(ctx, network, address)
+	if err != nil {
+		return nil, err
+	}
+	return newRawConn(c, d.cfg.timeout()), nil
+}
+
+func (d *dialer) dialControl(ctx context.Context, network, address string) (net.Conn, error) {
+	raw, err := d.dialTCP(ctx, network, address)
+	if err != nil {
+		return nil, err
+	}
+	d.mu.Lock()
+	d.raw = raw
+	d.mu.Unlock()
+	switch d.cfg.Encryption {
+	case Implicit:
+		return &logConn{Conn: tls.Client(raw, d.ctrl), log: d.log}, nil
+	case Explicit:
+		greeting, err := d.authTLS(raw)
+		if err != nil {
+			raw.Close()
+			return nil, err
+		}
+		// The greeting was logged as it came; replay it outside the log.
+		return &prefixConn{Conn: &logConn{Conn: tls.Client(raw, d.ctrl), log: d.log}, prefix: greeting}, nil
+	default:
+		return &logConn{Conn: raw, log: d.log}, nil
+	}
+}
+
+// authTLS reads the greeting and asks for TLS. It returns the greeting's
+// bytes for jlaffaye/ftp to read as if it came from the secured connection.
+// A server that refuses AUTH TLS ends the connection: nothing, not even the
+// user name, is ever sent in plain text.
+func (d *dialer) authTLS(raw *rawConn) ([]byte, error) {
+	var seen bytes.Buffer
+	tp := textproto.NewReader(bufio.NewReader(teeReader{raw, &seen}))
+	if _, _, err := tp.ReadResponse(ftp.StatusReady); err != nil {
+		return nil, fmt.Errorf("reading the server's greeting: %w", err)
+	}
+	greeting := append([]byte(nil), seen.Bytes()...)
+	d.logLines(EntryReceived, greeting)
+	d.log(EntrySent, "AUTH TLS")
+	if _, err := raw.Write([]byte("AUTH TLS\r\n")); err != nil {
+		return nil, err
+	}
+	seen.Reset()
+	code, msg, err := tp.ReadResponse(ftp.StatusAuthOK)
+	d.logLines(EntryReceived, seen.Bytes())
+	if err != nil {
+		if code != 0 {
+			return nil, &TLSRequiredError{Code: code, Msg: msg}
+		}
+		return nil, fmt.Errorf("asking for TLS: %w", err)
+	}
+	return greeting, nil
+}
+
+func (d *dialer) logLines(kind EntryKind, p []byte) {
+	var s lineSplitter
+	s.feed(p, func(l string) { d.log(kind, l) })
+}
+
+type teeReader struct {
+	r   *rawConn
+	buf *bytes.Buffer
+}
+
+func (t teeReader) Read(p []byte) (int, error) {
+	n, err := t.r.Read(p)
+	t.buf.Write(p[:n])
+	return n, err
+}
+
+func (d *dialer) dialData(network, address string) (net.Conn, error) {
+	// jlaffaye/ftp gives no context here; the control socket's abort also
+	// aborts data connections through dataRaws.
+	raw, err := d.dialTCP(context.Background(), network, address)
+	if err != nil {
+		return nil, fmt.Errorf("opening a data connection to %s: %w", address, err)
+	}
+	d.mu.Lock()
+	if d.dataRaws == nil {
+		d.dataRaws = make(map[*rawConn]struct{})
+	}
+	d.dataRaws[raw] = struct{}{}
+	d.mu.Unlock()
+	if d.data == nil { // plain FTP
+		return &plainData{rawConn: raw, d: d}, nil
+	}
+	// No Handshake here (DESIGN.md): it runs on the first read or write.
+	return &trackedData{dataConn: &dataConn{Conn: tls.Client(raw, d.data), raw: raw, closeTimeout: defaultCloseTimeout}, d: d}, nil
+}
+
+func (d *dialer) forget(raw *rawConn) {
+	d.mu.Lock()
+	delete(d.dataRaws, raw)
+	d.mu.Unlock()
+}
+
+// abort closes the control socket and every open data socket at once.
+func (d *dialer) abort() {
+	d.mu.Lock()
+	raws := make([]*rawConn, 0, len(d.dataRaws)+1)
+	if d.raw != nil {
+		raws = append(raws, d.raw)
+	}
+	for r := range d.dataRaws {
+		raws = append(raws, r)
+	}
+	d.mu.Unlock()
+	for _, r := range raws {
+		r.Abort()
+	}
+}
+
+type trackedData struct {
+	*dataConn
+	d *dialer
+}
+
+func (t *trackedData) Close() error {
+	err := t.dataConn.Close()
+	t.d.forget(t.raw)
+	return err
+}
+
+type plainData struct {
+	*rawConn
+	d *dialer
+}
+
+func (p *plainData) Close() error {
+	err := p.rawConn.Conn.Close()
+	p.d.forget(p.rawConn)
+	return err
+}
+
+// oneSlotCache is a TLS session cache holding just the latest session: that
+// of its own control connection (or a ticket the server sent on one of its
+// data connections). Safe for concurrent use.
+type oneSlotCache struct {
+	mu      sync.Mutex
+	key     string
+	session *tls.ClientSessionState
+}
+
+func (c *oneSlotCache) Get(key string) (*tls.ClientSessionState, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.session == nil || c.key != key {
+		return nil, false
+	}
+	return c.session, true
+}
+
+func (c *oneSlotCache) Put(key string, cs *tls.ClientSessionState) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if cs == nil { // Go asks to forget a session
+		if c.key == key {
+			c.session = nil
+		}
+		return
+	}
+	c.key, c.session = key, cs
+}
