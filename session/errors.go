@@ -27,6 +27,8 @@ type timeoutError struct {
 	err error
 }
 
-func (e *timeoutError) Error() string { return "timed out: the server stopped answering (" + e.err.Error() + ")" }
+func (e *timeoutError) Error() string {
+	return "timed out: the server stopped answering (" + e.err.Error() + ")"
+}
 func (e *timeoutError) Unwrap() error { return e.err }
 func (e *timeoutError) Timeout() bool { return true }
