@@ -29,10 +29,14 @@ Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
 xvfb=$!
 cleanup() {
 	# The app runs in a session of its own: stop its whole group by its pid.
-	[ -n "${app:-}" ] && kill -- "-$app" 2>/dev/null || true
+	if [ -n "${app:-}" ]; then
+		kill -- "-$app" 2>/dev/null || true
+		for _ in $(seq 1 50); do kill -0 -- "-$app" 2>/dev/null || break; sleep 0.1; done
+		kill -KILL -- "-$app" 2>/dev/null || true
+	fi
 	kill "$xvfb" 2>/dev/null || true
 	wait 2>/dev/null || true
-	rm -rf "$work"
+	rm -rf "$work" 2>/dev/null || true
 }
 trap cleanup EXIT
 export DISPLAY=$display
