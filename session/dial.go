@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/textproto"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -63,6 +64,9 @@ type DialConfig struct {
 	// any credential is sent. Nil trusts only certificates that the system
 	// roots vouch for and that match Host.
 	VerifyServer func(cs tls.ConnectionState) error
+	// ClientCert, when set, is offered to a server that asks for a client
+	// certificate (and only then).
+	ClientCert *tls.Certificate
 	// Log receives the protocol log. May be nil.
 	Log Logger
 }
@@ -82,11 +86,7 @@ func (c *DialConfig) timeout() time.Duration {
 // Cancelling ctx aborts the dial.
 func Dial(ctx context.Context, cfg DialConfig, user, password string) (*Conn, error) {
 	d := &dialer{cfg: cfg, id: nextConnID()}
-	c, err := d.dial(ctx, user, password)
-	if err != nil {
-		return nil, fmt.Errorf("connect to %s: %w", cfg.addr(), err)
-	}
-	return c, nil
+	return d.dial(ctx, user, password)
 }
 
 // dialer is the state of one control connection and its data connections:
@@ -98,11 +98,43 @@ type dialer struct {
 	ctrl *tls.Config // control connection
 	data *tls.Config // data connections: same session cache, other checks
 
-	mu       sync.Mutex
-	raw      *rawConn // the control socket
-	leaf     *x509.Certificate
-	dataRaws map[*rawConn]struct{}
-	dialed   bool
+	mu        sync.Mutex
+	raw       *rawConn // the control socket
+	ctrlConn  net.Conn // the control connection as jlaffaye/ftp sees it (secured, logged)
+	ctrlTLS   *TLSInfo
+	leaf      *x509.Certificate
+	dataRaws  map[*rawConn]struct{}
+	dialed    bool
+	tee       *bytes.Buffer // when set, data connections copy what they read here
+	features  map[string]string
+	certAsked bool // the server asked for a client certificate
+}
+
+func clientCertName(c *tls.Certificate) string {
+	if c.Leaf != nil {
+		return c.Leaf.Subject.String()
+	}
+	if len(c.Certificate) > 0 {
+		if leaf, err := x509.ParseCertificate(c.Certificate[0]); err == nil {
+			return leaf.Subject.String()
+		}
+	}
+	return "a certificate"
+}
+
+// capture makes the next data connections copy what they read into buf
+// (nil stops it). Used to keep a listing's raw lines.
+func (d *dialer) capture(buf *bytes.Buffer) {
+	d.mu.Lock()
+	d.tee = buf
+	d.mu.Unlock()
+}
+
+// control returns the control connection as the library sees it.
+func (d *dialer) control() net.Conn {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.ctrlConn
 }
 
 func (d *dialer) log(kind EntryKind, text string) {
@@ -150,24 +182,69 @@ func (d *dialer) dial(ctx context.Context, user, password string) (*Conn, error)
 	d.log(EntryInfo, fmt.Sprintf("connecting to %s (%s)", d.cfg.addr(), d.cfg.Encryption))
 	sc, err := ftp.Dial(d.cfg.addr(), opts...)
 	if err != nil {
-		return nil, d.fail(ctx, err)
+		return nil, d.fail(ctx, "connect to", err)
 	}
-	c := &Conn{sc: sc, d: d}
+	c := &Conn{sc: sc, d: d, lastUsed: time.Now()}
 	if err := sc.Login(user, password); err != nil {
 		sc.Quit()
-		return nil, d.fail(ctx, err)
+		return nil, d.fail(ctx, "log in", err)
 	}
+	// jlaffaye/ftp keeps the FEAT answer to itself: ask again for ours.
+	msg, err := c.quote(-1, "FEAT")
+	if err != nil {
+		var tp *textproto.Error
+		if !errors.As(err, &tp) {
+			sc.Quit()
+			return nil, d.fail(ctx, "log in", err)
+		}
+	}
+	d.mu.Lock()
+	d.features = parseFeatures(msg)
+	d.mu.Unlock()
 	return c, nil
 }
 
+func isReply(err error) bool {
+	var tp *textproto.Error
+	return errors.As(err, &tp)
+}
+
+// parseFeatures reads a FEAT reply: one feature a line, keyword first.
+func parseFeatures(msg string) map[string]string {
+	out := map[string]string{}
+	lines := strings.Split(msg, "\n")
+	for i, l := range lines {
+		if i == 0 || i == len(lines)-1 && !strings.HasPrefix(l, " ") {
+			continue
+		}
+		l = strings.TrimSpace(l)
+		if l == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(l, " ")
+		out[strings.ToUpper(k)] = v
+	}
+	return out
+}
+
 // fail turns an error into the one to report: the context's when it ended.
-func (d *dialer) fail(ctx context.Context, err error) error {
+func (d *dialer) fail(ctx context.Context, op string, err error) error {
 	d.abort()
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
 	d.log(EntryError, err.Error())
-	return err
+	d.mu.Lock()
+	asked := d.certAsked
+	d.mu.Unlock()
+	var ue *UntrustedError
+	if asked && !errors.As(err, &ue) && !isReply(err) {
+		// The server asked for a client certificate and then broke off:
+		// with TLS 1.3 its refusal arrives as an alert, or a hang-up, on the
+		// first read after the handshake.
+		return &Error{Op: op, Path: d.cfg.addr(), Kind: ErrClientCertRefused, Err: err}
+	}
+	return classify(op, d.cfg.addr(), err)
 }
 
 func (d *dialer) tlsConfig() *tls.Config {
@@ -189,6 +266,17 @@ func (d *dialer) tlsConfig() *tls.Config {
 	if d.cfg.TLS12Max {
 		cfg.MaxVersion = tls.VersionTLS12
 	}
+	cfg.GetClientCertificate = func(*tls.CertificateRequestInfo) (*tls.Certificate, error) {
+		d.mu.Lock()
+		d.certAsked = true
+		d.mu.Unlock()
+		if d.cfg.ClientCert != nil {
+			d.log(EntryInfo, "the server asked for a client certificate: offering "+clientCertName(d.cfg.ClientCert))
+			return d.cfg.ClientCert, nil
+		}
+		d.log(EntryInfo, "the server asked for a client certificate: none is set for this site")
+		return &tls.Certificate{}, nil
+	}
 	return cfg
 }
 
@@ -205,6 +293,7 @@ func (d *dialer) verifyControl(cs tls.ConnectionState) error {
 	}
 	d.mu.Lock()
 	d.leaf = cs.PeerCertificates[0]
+	d.ctrlTLS = &TLSInfo{Version: tls.VersionName(cs.Version), Cipher: tls.CipherSuiteName(cs.CipherSuite)}
 	d.mu.Unlock()
 	d.logTLS(cs, false)
 	return nil
@@ -264,9 +353,10 @@ func (d *dialer) dialControl(ctx context.Context, network, address string) (net.
 	d.mu.Lock()
 	d.raw = raw
 	d.mu.Unlock()
+	var conn net.Conn
 	switch d.cfg.Encryption {
 	case Implicit:
-		return &logConn{Conn: tls.Client(raw, d.ctrl), log: d.log}, nil
+		conn = &logConn{Conn: tls.Client(raw, d.ctrl), log: d.log}
 	case Explicit:
 		greeting, err := d.authTLS(raw)
 		if err != nil {
@@ -274,10 +364,14 @@ func (d *dialer) dialControl(ctx context.Context, network, address string) (net.
 			return nil, err
 		}
 		// The greeting was logged as it came; replay it outside the log.
-		return &prefixConn{Conn: &logConn{Conn: tls.Client(raw, d.ctrl), log: d.log}, prefix: greeting}, nil
+		conn = &prefixConn{Conn: &logConn{Conn: tls.Client(raw, d.ctrl), log: d.log}, prefix: greeting}
 	default:
-		return &logConn{Conn: raw, log: d.log}, nil
+		conn = &logConn{Conn: raw, log: d.log}
 	}
+	d.mu.Lock()
+	d.ctrlConn = conn
+	d.mu.Unlock()
+	return conn, nil
 }
 
 // authTLS reads the greeting and asks for TLS. It returns the greeting's
@@ -336,12 +430,13 @@ func (d *dialer) dialData(network, address string) (net.Conn, error) {
 		d.dataRaws = make(map[*rawConn]struct{})
 	}
 	d.dataRaws[raw] = struct{}{}
+	tee := d.tee
 	d.mu.Unlock()
 	if d.data == nil { // plain FTP
-		return &plainData{rawConn: raw, d: d}, nil
+		return &plainData{rawConn: raw, d: d, tee: tee}, nil
 	}
 	// No Handshake here (DESIGN.md): it runs on the first read or write.
-	return &trackedData{dataConn: &dataConn{Conn: tls.Client(raw, d.data), raw: raw, closeTimeout: defaultCloseTimeout}, d: d}, nil
+	return &trackedData{dataConn: &dataConn{Conn: tls.Client(raw, d.data), raw: raw, closeTimeout: defaultCloseTimeout}, d: d, tee: tee}, nil
 }
 
 func (d *dialer) forget(raw *rawConn) {
@@ -368,7 +463,16 @@ func (d *dialer) abort() {
 
 type trackedData struct {
 	*dataConn
-	d *dialer
+	d   *dialer
+	tee *bytes.Buffer
+}
+
+func (t *trackedData) Read(p []byte) (int, error) {
+	n, err := t.dataConn.Read(p)
+	if t.tee != nil {
+		t.tee.Write(p[:n])
+	}
+	return n, err
 }
 
 func (t *trackedData) Close() error {
@@ -379,7 +483,16 @@ func (t *trackedData) Close() error {
 
 type plainData struct {
 	*rawConn
-	d *dialer
+	d   *dialer
+	tee *bytes.Buffer
+}
+
+func (p *plainData) Read(b []byte) (int, error) {
+	n, err := p.rawConn.Read(b)
+	if p.tee != nil {
+		p.tee.Write(b[:n])
+	}
+	return n, err
 }
 
 func (p *plainData) Close() error {

@@ -1,14 +1,156 @@
 package session
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
+	"net/textproto"
+	"strings"
+)
+
+// Kinds of failure a person can act on. Every error from this package that
+// has one of these causes matches it with errors.Is.
+var (
+	// ErrAuth: the server refused the user name or password.
+	ErrAuth = errors.New("the server refused the user name or password")
+	// ErrTLSRequired: the server refused to encrypt (see TLSRequiredError).
+	ErrTLSRequired = errors.New("the server refused to encrypt the connection")
+	// ErrTLSReuse: the server demands that data connections resume the
+	// control connection's TLS session and refused this one (522).
+	ErrTLSReuse = errors.New("the server requires the data connection to reuse the TLS session, and refused it")
+	// ErrNotFound: no such file or folder.
+	ErrNotFound = errors.New("no such file or folder")
+	// ErrPermission: the server does not allow this.
+	ErrPermission = errors.New("permission denied by the server")
+	// ErrNoSpace: the server is out of space or over quota.
+	ErrNoSpace = errors.New("the server has no room for the file (disk full or quota exceeded)")
+	// ErrConnectionLost: the connection broke or the server closed it.
+	ErrConnectionLost = errors.New("the connection to the server was lost")
+	// ErrTimeout: the server stopped answering.
+	ErrTimeout = errors.New("the server stopped answering (timed out)")
+	// ErrDataConnection: the data connection could not be opened or broke.
+	ErrDataConnection = errors.New("the data connection failed")
+	// ErrUnsupported: the server does not offer this command.
+	ErrUnsupported = errors.New("the server does not support this")
 )
 
 // ErrDataCertMismatch: a data connection presented a certificate other than
 // the control connection's. Something between us and the server may be
 // intercepting the transfer.
 var ErrDataCertMismatch = errors.New("the data connection presented a different certificate than the control connection: the transfer was stopped because someone may be intercepting it")
+
+// Error is a failed operation: what was done, on which path, the server's
+// reply if there was one, and the kind of failure (one of the Err*
+// sentinels above) for errors.Is.
+type Error struct {
+	Op   string // "upload", "list", ...
+	Path string
+	Code int    // the server's reply code, 0 if none
+	Msg  string // the server's reply text
+	Kind error  // a sentinel, or nil
+	Err  error  // the underlying error
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.Op)
+	if e.Path != "" {
+		b.WriteString(" ")
+		b.WriteString(e.Path)
+	}
+	b.WriteString(": ")
+	switch {
+	case e.Kind != nil && e.Code != 0:
+		fmt.Fprintf(&b, "%v (server: %d %s)", e.Kind, e.Code, e.Msg)
+	case e.Code != 0:
+		fmt.Fprintf(&b, "the server answered %d %s", e.Code, e.Msg)
+	case e.Kind != nil && e.Err != nil && e.Err != e.Kind && !errors.Is(e.Kind, e.Err):
+		fmt.Fprintf(&b, "%v (%v)", e.Kind, e.Err)
+	case e.Kind != nil:
+		b.WriteString(e.Kind.Error())
+	default:
+		b.WriteString(e.Err.Error())
+	}
+	return b.String()
+}
+
+func (e *Error) Unwrap() []error {
+	out := []error{}
+	if e.Kind != nil {
+		out = append(out, e.Kind)
+	}
+	if e.Err != nil {
+		out = append(out, e.Err)
+	}
+	return out
+}
+
+// classify wraps err from operation op on path in an *Error with its kind.
+// Context errors and our own typed errors pass through unchanged.
+func classify(op, path string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	var ue *UntrustedError
+	var tr *TLSRequiredError
+	var se *Error
+	if errors.As(err, &ue) || errors.As(err, &tr) || errors.As(err, &se) {
+		return fmt.Errorf("%s %s: %w", op, path, err)
+	}
+	e := &Error{Op: op, Path: path, Err: err}
+	var tp *textproto.Error
+	var ne net.Error
+	switch {
+	case errors.As(err, &tp):
+		e.Code, e.Msg = tp.Code, tp.Msg
+		e.Kind = kindOfReply(op, tp.Code, tp.Msg)
+	case errors.Is(err, ErrDataCertMismatch), errors.Is(err, ErrBadPath):
+		e.Kind = nil
+	case errors.As(err, &ne) && ne.Timeout():
+		e.Kind = ErrTimeout
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, net.ErrClosed),
+		errors.As(err, new(*net.OpError)), errors.Is(err, errAborted):
+		e.Kind = ErrConnectionLost
+	}
+	return e
+}
+
+// kindOfReply maps an FTP reply to the kind of failure.
+func kindOfReply(op string, code int, msg string) error {
+	switch code {
+	case 530:
+		if op == "log in" {
+			return ErrAuth
+		}
+		return ErrPermission
+	case 421:
+		return ErrConnectionLost
+	case 425, 426:
+		return ErrDataConnection
+	case 522:
+		return ErrTLSReuse
+	case 452, 552:
+		return ErrNoSpace
+	case 553:
+		return ErrPermission
+	case 500, 502, 504:
+		return ErrUnsupported
+	case 550:
+		// 550 means "not available": servers say why only in words, so the
+		// words decide between missing and forbidden.
+		m := strings.ToLower(msg)
+		if strings.Contains(m, "permission") || strings.Contains(m, "denied") || strings.Contains(m, "not allowed") {
+			return ErrPermission
+		}
+		return ErrNotFound
+	}
+	return nil
+}
 
 // TLSRequiredError: the server refused AUTH TLS. Ferry never falls back to
 // plain FTP, so nothing was sent.
@@ -21,6 +163,9 @@ func (e *TLSRequiredError) Error() string {
 	return fmt.Sprintf("the server refused to encrypt the connection (AUTH TLS: %d %s); Ferry sent nothing and disconnected. If the server only speaks implicit FTPS, use ftps:// (port 990)", e.Code, e.Msg)
 }
 
+// Is makes errors.Is(err, ErrTLSRequired) true.
+func (e *TLSRequiredError) Is(target error) bool { return target == ErrTLSRequired }
+
 // timeoutError: no byte moved for the configured time.
 type timeoutError struct {
 	op  string
@@ -30,5 +175,6 @@ type timeoutError struct {
 func (e *timeoutError) Error() string {
 	return "timed out: the server stopped answering (" + e.err.Error() + ")"
 }
-func (e *timeoutError) Unwrap() error { return e.err }
-func (e *timeoutError) Timeout() bool { return true }
+func (e *timeoutError) Unwrap() error        { return e.err }
+func (e *timeoutError) Timeout() bool        { return true }
+func (e *timeoutError) Is(target error) bool { return target == ErrTimeout }

@@ -112,12 +112,12 @@ func TestInterop(t *testing.T) {
 					ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 					defer cancel()
 
-					entries, err := c.List(ctx, "/")
+					l, err := c.List(ctx, "/")
 					if err != nil {
 						t.Fatalf("list: %v\n%s", err, rec)
 					}
-					if !hasName(entries, "hello.txt") {
-						t.Fatalf("list of / lacks hello.txt: %+v", entries)
+					if !hasName(l.Entries, "hello.txt") {
+						t.Fatalf("list of / lacks hello.txt: %+v", l)
 					}
 					name := "/up-" + v.name + ".bin"
 					if err := c.Stor(ctx, name, 0, bytes.NewReader(payload)); err != nil {

@@ -1,0 +1,248 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+)
+
+// DialFunc opens a new logged-in connection to the pool's server.
+type DialFunc func(ctx context.Context) (*Conn, error)
+
+// Pool keeps the connections to one server: one for browsing, and up to
+// MaxTransfers more for transfers. Connections are reused while they live;
+// one that failed on the network is tossed, never handed out again; idle
+// ones are closed after a while; the browse connection is kept alive with
+// NOOP and redialled transparently when the server dropped it while idle
+// (421, EOF). Safe for concurrent use.
+type Pool struct {
+	dial        DialFunc
+	slots       chan struct{} // a token per transfer connection in use
+	idleTimeout time.Duration
+	keepAlive   time.Duration
+	checkAfter  time.Duration // an idle connection older than this is checked with NOOP before reuse
+	mu          sync.Mutex
+	idle        []*Conn
+	browse      *Conn
+	browseMu    sync.Mutex // serialises dialling the browse connection
+	closed      bool
+	stop        chan struct{}
+	ctx         context.Context // ends when the pool closes
+	cancel      context.CancelFunc
+	wg          sync.WaitGroup
+}
+
+// NewPool makes a pool that opens connections with dial and allows
+// maxTransfers transfer connections at once (at least 1).
+func NewPool(dial DialFunc, maxTransfers int) *Pool {
+	return newPool(dial, maxTransfers, 60*time.Second, 30*time.Second, 15*time.Second)
+}
+
+func newPool(dial DialFunc, maxTransfers int, idleTimeout, keepAlive, checkAfter time.Duration) *Pool {
+	if maxTransfers < 1 {
+		maxTransfers = 1
+	}
+	p := &Pool{
+		dial: dial, slots: make(chan struct{}, maxTransfers),
+		idleTimeout: idleTimeout, keepAlive: keepAlive, checkAfter: checkAfter,
+		stop: make(chan struct{}),
+	}
+	p.ctx, p.cancel = context.WithCancel(context.Background())
+	p.wg.Add(1)
+	go p.housekeeping()
+	return p
+}
+
+// ErrPoolClosed: the pool was closed.
+var ErrPoolClosed = errors.New("the connection pool was closed")
+
+// Browse returns the browse connection, dialling it if there is none or it
+// broke. The connection is shared: Conn serialises operations itself. Do
+// not Close it; the pool does.
+func (p *Pool) Browse(ctx context.Context) (*Conn, error) {
+	p.browseMu.Lock()
+	defer p.browseMu.Unlock()
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		return nil, ErrPoolClosed
+	}
+	c := p.browse
+	p.mu.Unlock()
+	if c != nil && !c.Broken() && time.Since(c.IdleSince()) > p.checkAfter {
+		if err := c.Noop(ctx); err != nil && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+	}
+	if c != nil && !c.Broken() {
+		return c, nil
+	}
+	if c != nil {
+		c.Close()
+	}
+	c, err := p.dial(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		c.Close()
+		return nil, ErrPoolClosed
+	}
+	p.browse = c
+	return c, nil
+}
+
+// Get takes a transfer connection: an idle one that still answers, or a
+// new one. It waits for a free slot while MaxTransfers are in use, as long
+// as ctx allows. Every Get must be followed by one Put.
+func (p *Pool) Get(ctx context.Context) (*Conn, error) {
+	select {
+	case p.slots <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case <-p.stop:
+		return nil, ErrPoolClosed
+	}
+	for {
+		p.mu.Lock()
+		if p.closed {
+			p.mu.Unlock()
+			<-p.slots
+			return nil, ErrPoolClosed
+		}
+		var c *Conn
+		if n := len(p.idle); n > 0 {
+			c = p.idle[n-1]
+			p.idle = p.idle[:n-1]
+		}
+		p.mu.Unlock()
+		if c == nil {
+			break
+		}
+		// The server may have closed it while it sat idle (421, EOF):
+		// check before handing it out, and dial anew if it is gone.
+		if !c.Broken() && time.Since(c.IdleSince()) > p.checkAfter {
+			c.Noop(ctx)
+		}
+		if !c.Broken() {
+			return c, nil
+		}
+		c.Close()
+		if err := ctx.Err(); err != nil {
+			<-p.slots
+			return nil, err
+		}
+	}
+	c, err := p.dial(ctx)
+	if err != nil {
+		<-p.slots
+		return nil, err
+	}
+	return c, nil
+}
+
+// Put returns a connection taken with Get and sets *c to nil. err is the
+// outcome of the last operation: after a network failure (or any error
+// that broke the connection) the connection is closed, not kept.
+func (p *Pool) Put(c **Conn, err error) {
+	conn := *c
+	*c = nil
+	if conn == nil {
+		return
+	}
+	defer func() { <-p.slots }()
+	if conn.Broken() || isConnectionError(err) {
+		conn.Close()
+		return
+	}
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		conn.Close()
+		return
+	}
+	p.idle = append(p.idle, conn)
+	p.mu.Unlock()
+}
+
+// isConnectionError reports whether err means the connection can't be
+// trusted to be in sync any more.
+func isConnectionError(err error) bool {
+	return err != nil && (errors.Is(err, ErrConnectionLost) || errors.Is(err, ErrTimeout) ||
+		errors.Is(err, ErrDataConnection) || errors.Is(err, context.Canceled) ||
+		errors.Is(err, context.DeadlineExceeded))
+}
+
+// Idle returns how many transfer connections sit idle (for tests and the
+// status bar).
+func (p *Pool) Idle() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.idle)
+}
+
+// housekeeping closes transfer connections idle for longer than
+// idleTimeout and keeps the browse connection alive.
+func (p *Pool) housekeeping() {
+	defer p.wg.Done()
+	tick := time.NewTicker(min(p.keepAlive, p.idleTimeout) / 2)
+	defer tick.Stop()
+	for {
+		select {
+		case <-p.stop:
+			return
+		case <-tick.C:
+		}
+		p.mu.Lock()
+		var drop []*Conn
+		keep := p.idle[:0]
+		for _, c := range p.idle {
+			if time.Since(c.IdleSince()) > p.idleTimeout {
+				drop = append(drop, c)
+			} else {
+				keep = append(keep, c)
+			}
+		}
+		p.idle = keep
+		b := p.browse
+		p.mu.Unlock()
+		for _, c := range drop {
+			c.Close()
+		}
+		if b != nil && !b.Broken() && time.Since(b.IdleSince()) > p.keepAlive && b.mu.TryLock() {
+			// TryLock: a busy browse connection needs no keep-alive.
+			b.mu.Unlock()
+			ctx, cancel := context.WithTimeout(p.ctx, 10*time.Second)
+			b.Noop(ctx)
+			cancel()
+		}
+	}
+}
+
+// Close closes every idle connection and the browse connection; transfer
+// connections still out are closed when they are Put back.
+func (p *Pool) Close() {
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		return
+	}
+	p.closed = true
+	idle := p.idle
+	p.idle = nil
+	b := p.browse
+	p.browse = nil
+	p.mu.Unlock()
+	close(p.stop)
+	p.cancel()
+	p.wg.Wait()
+	for _, c := range idle {
+		c.Close()
+	}
+	if b != nil {
+		b.Close()
+	}
+}
