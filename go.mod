@@ -1,6 +1,6 @@
 module github.com/ferryftps/ferry
 
-go 1.26
+go 1.26.0
 
 require fyne.io/fyne/v2 v2.7.1
 
@@ -34,7 +34,8 @@ require (
 	golang.org/x/crypto v0.33.0 // indirect
 	golang.org/x/image v0.24.0 // indirect
 	golang.org/x/net v0.35.0 // indirect
-	golang.org/x/sys v0.30.0 // indirect
+	golang.org/x/sys v0.49.0 // indirect
+	golang.org/x/term v0.47.0 // indirect
 	golang.org/x/text v0.22.0 // indirect
 	software.sslmate.com/src/go-pkcs12 v0.7.4 // indirect
 )

@@ -1,4 +1,4 @@
-// Package cli runs Ferry's headless subcommands (ferry ls, get, put, ...)
+// Package cli runs Ferry's headless subcommands (ferry ls, trust, ...)
 // over the same engine as the desktop app.
 package cli
 
@@ -12,9 +12,11 @@ import (
 
 // Exit codes of the ferry command. They are documented in "ferry help".
 const (
-	ExitOK    = 0 // success
-	ExitError = 1 // the operation failed
-	ExitUsage = 2 // the command line is wrong
+	ExitOK        = 0 // success
+	ExitError     = 1 // the operation failed
+	ExitUsage     = 2 // the command line is wrong
+	ExitUntrusted = 3 // the server's certificate is not trusted (unknown or changed)
+	ExitAuth      = 4 // the server refused the user name or password
 )
 
 // Handles reports whether args name a headless subcommand. With no
@@ -23,27 +25,66 @@ func Handles(args []string) bool {
 	return len(args) > 0 && !strings.HasPrefix(args[0], "-")
 }
 
+// env is what a subcommand runs with.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+}
+
 // Run runs the subcommand named by args[0] and returns the process exit code.
 func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
 	switch args[0] {
-	case "help":
+	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return ExitOK
 	case "version":
 		fmt.Fprintf(stdout, "ferry %s\n", buildinfo.Version)
 		return ExitOK
+	case "ls":
+		return e.ls(args[1:])
+	case "trust":
+		return e.trust(args[1:])
 	}
 	fmt.Fprintf(stderr, "ferry: unknown command %q\n\n%s", args[0], usage)
 	return ExitUsage
 }
 
 const usage = `Usage:
-  ferry              open the desktop app
-  ferry help         show this help
-  ferry version      print Ferry's version
+  ferry                          open the desktop app
+  ferry ls [-l] [flags] URL      list a remote folder
+  ferry trust list               list the certificates you chose to always trust
+  ferry trust rm HOST[:PORT]     forget a trusted certificate (port 21 if omitted)
+  ferry help                     show this help
+  ferry version                  print Ferry's version
+
+URLs:
+  ftpes://user@host[:port]/path  explicit FTPS (AUTH TLS), port 21 by default
+  ftps://user@host[:port]/path   implicit FTPS, port 990 by default
+  ftp://user@host[:port]/path    plain FTP, unencrypted: refused unless --allow-plain
+  host[:port]/path               the same as ftpes://
+  IPv6: ftpes://[::1]:2121/path. Passwords never go in a URL.
+
+Connection flags:
+  --password-stdin          read the password from the first line of standard input
+                            (without it, Ferry asks on the terminal)
+  --fingerprint sha256:HEX  trust exactly the certificate with this SHA-256 fingerprint
+                            (for scripts; see exit code 3)
+  --tls12                   use TLS 1.2 at most, for servers whose TLS 1.3 is broken
+  --allow-plain             allow plain, unencrypted ftp:// URLs
+  --timeout DURATION        give up when the server is silent this long (default 30s)
+
+Certificates: a certificate that no certificate authority vouches for is shown
+on the terminal with a question (trust once, always, or not). Without a
+terminal and without --fingerprint, Ferry prints its SHA-256 fingerprint and
+exits with code 3. A certificate that changed since you trusted it is never
+accepted silently. Trusted certificates live in the config folder
+($FERRY_CONFIG_DIR, else ~/.config/ferry on Linux).
 
 Exit codes:
   0  success
   1  the operation failed
   2  the command line is wrong
+  3  the server's certificate is not trusted (unknown, or changed since you trusted it)
+  4  the server refused the user name or password
 `

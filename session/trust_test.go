@@ -991,8 +991,8 @@ func FuzzOpenTrustStore(f *testing.F) {
 	f.Add([]byte(`null`))
 	f.Add([]byte(``))
 	f.Add([]byte("\xff\xfe"))
+	dir := f.TempDir() // one per worker: fuzz inputs run one at a time
 	f.Fuzz(func(t *testing.T, data []byte) {
-		dir := t.TempDir()
 		if err := os.WriteFile(filepath.Join(dir, TrustFileName), data, 0o600); err != nil {
 			t.Fatal(err)
 		}
@@ -1011,7 +1011,5 @@ func FuzzOpenTrustStore(f *testing.F) {
 				t.Errorf("Info: %v", err)
 			}
 		}
-		trust := &Trust{Store: s, Roots: p.caPool}
-		trust.Verifier("a.example", 21)(tls.ConnectionState{PeerCertificates: []*x509.Certificate{p.self.Leaf}})
 	})
 }

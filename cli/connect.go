@@ -1,0 +1,210 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/ferryftps/ferry/session"
+)
+
+// connFlags are the flags every command that connects takes.
+type connFlags struct {
+	passwordStdin bool
+	fingerprint   string
+	tls12         bool
+	allowPlain    bool
+	timeout       time.Duration
+}
+
+func (f *connFlags) register(fs *flag.FlagSet) {
+	fs.BoolVar(&f.passwordStdin, "password-stdin", false, "read the password from standard input")
+	fs.StringVar(&f.fingerprint, "fingerprint", "", "trust exactly the certificate with this SHA-256 fingerprint (sha256:HEX)")
+	fs.BoolVar(&f.tls12, "tls12", false, "use TLS 1.2 at most")
+	fs.BoolVar(&f.allowPlain, "allow-plain", false, "allow plain, unencrypted ftp:// URLs")
+	fs.DurationVar(&f.timeout, "timeout", session.DefaultTimeout, "give up when the server is silent this long")
+}
+
+// usageError is a command line mistake: exit code 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+// connect resolves target, gets the password, and dials with the trust
+// rules: --fingerprint, the trust store, and a terminal question.
+func (e *env) connect(ctx context.Context, f *connFlags, target string) (*session.Conn, string, error) {
+	site, path, err := session.ParseURL(target, f.allowPlain)
+	if err != nil {
+		if errors.Is(err, session.ErrPlainRefused) {
+			return nil, "", usageError{err.Error() + " (pass --allow-plain to allow it)"}
+		}
+		return nil, "", usageError{err.Error()}
+	}
+	if site.Encryption == session.Plain {
+		fmt.Fprintln(e.stderr, "ferry: warning: plain FTP: the password and the files cross the network unencrypted")
+	}
+	site.TLS12Max = site.TLS12Max || f.tls12
+	dir, err := session.ConfigDir()
+	if err != nil {
+		return nil, "", err
+	}
+	store, err := session.OpenTrustStore(dir)
+	if err != nil {
+		return nil, "", err
+	}
+	trust := &session.Trust{Store: store}
+	if f.fingerprint != "" {
+		fp, ok := strings.CutPrefix(strings.ToLower(f.fingerprint), "sha256:")
+		if !ok {
+			return nil, "", usageError{"--fingerprint takes sha256:HEX, the certificate's SHA-256 fingerprint"}
+		}
+		if err := trust.Accept(site.Host, site.EffectivePort(), fp); err != nil {
+			return nil, "", usageError{"--fingerprint: " + err.Error()}
+		}
+	}
+	password := ""
+	if site.Logon != session.LogonAnonymous {
+		if password, err = e.password(f, site); err != nil {
+			return nil, "", err
+		}
+	}
+	k := &session.Connector{Site: site, Password: password, Trust: trust, Timeout: f.timeout}
+	if e.interactive() && f.fingerprint == "" {
+		k.Prompter = &termPrompter{in: bufio.NewReader(e.stdin), out: e.stderr}
+	}
+	c, err := k.Dial(ctx)
+	return c, path, err
+}
+
+// interactive reports whether a person sits at the terminal.
+func (e *env) interactive() bool {
+	f, ok := e.stdin.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// password reads the password: from standard input's first line with
+// --password-stdin, else from the terminal without echo. Never from argv.
+func (e *env) password(f *connFlags, site session.Site) (string, error) {
+	if f.passwordStdin {
+		line, err := bufio.NewReader(e.stdin).ReadString('\n')
+		if err != nil && !(errors.Is(err, io.EOF) && line != "") {
+			return "", usageError{"--password-stdin: no password on standard input"}
+		}
+		return strings.TrimRight(line, "\r\n"), nil
+	}
+	if site.User == "" {
+		return "", nil
+	}
+	fd, ok := e.stdin.(*os.File)
+	if !ok || !term.IsTerminal(int(fd.Fd())) {
+		return "", usageError{fmt.Sprintf("a password is needed for %s and there is no terminal to ask on: pass it with --password-stdin", site.User)}
+	}
+	fmt.Fprintf(e.stderr, "Password for %s@%s: ", site.User, site.Host)
+	pw, err := term.ReadPassword(int(fd.Fd()))
+	fmt.Fprintln(e.stderr)
+	if err != nil {
+		return "", fmt.Errorf("reading the password: %w", err)
+	}
+	return string(pw), nil
+}
+
+// fail prints err in words and returns the exit code for it.
+func (e *env) fail(err error) int {
+	var ue usageError
+	if errors.As(err, &ue) {
+		fmt.Fprintf(e.stderr, "ferry: %v\n", err)
+		return ExitUsage
+	}
+	var untrusted *session.UntrustedError
+	if errors.As(err, &untrusted) {
+		q := untrusted.Question
+		writeQuestion(e.stderr, q)
+		fmt.Fprintf(e.stderr, "\nferry: %v\n", err)
+		fmt.Fprintf(e.stderr, "To trust exactly this certificate from a script, pass:\n  --fingerprint sha256:%s\n",
+			strings.ReplaceAll(q.Info.SHA256, ":", ""))
+		return ExitUntrusted
+	}
+	fmt.Fprintf(e.stderr, "ferry: %v\n", err)
+	switch {
+	case errors.Is(err, session.ErrCertRejected):
+		return ExitUntrusted
+	case errors.Is(err, session.ErrAuth):
+		return ExitAuth
+	}
+	return ExitError
+}
+
+// termPrompter asks about certificates on the terminal.
+type termPrompter struct {
+	in  *bufio.Reader
+	out io.Writer
+}
+
+var _ session.Prompter = (*termPrompter)(nil)
+
+func (p *termPrompter) AskTrust(ctx context.Context, q session.Question) (session.Answer, error) {
+	writeQuestion(p.out, q)
+	for i := 0; i < 5; i++ {
+		fmt.Fprint(p.out, "\nTrust this certificate? [o]nce, [a]lways, [N]o: ")
+		line, err := p.in.ReadString('\n')
+		if err != nil && line == "" {
+			return session.Reject, err
+		}
+		if ctx.Err() != nil {
+			return session.Reject, ctx.Err()
+		}
+		switch strings.ToLower(strings.TrimSpace(line)) {
+		case "o", "once":
+			return session.TrustOnce, nil
+		case "a", "always":
+			return session.TrustAlways, nil
+		case "", "n", "no":
+			return session.Reject, nil
+		}
+	}
+	return session.Reject, nil
+}
+
+// writeQuestion shows a certificate question: warnings first, then details.
+func writeQuestion(w io.Writer, q session.Question) {
+	i := q.Info
+	if q.Changed {
+		fmt.Fprintf(w, "WARNING: the certificate of %s CHANGED since you chose to trust it.\n", hostPort(i.Host, i.Port))
+		fmt.Fprintln(w, "Someone may be intercepting the connection, or the server got a new certificate.")
+		if q.Previous != nil {
+			fmt.Fprintf(w, "  trusted before: SHA-256 %s (%s, valid until %s)\n", q.Previous.SHA256, q.Previous.Subject, q.Previous.NotAfter.Format(time.DateOnly))
+		}
+		fmt.Fprintf(w, "  presented now:  SHA-256 %s\n", i.SHA256)
+	} else {
+		fmt.Fprintf(w, "The certificate of %s is not vouched for by any certificate authority.\n", hostPort(i.Host, i.Port))
+	}
+	for _, warn := range i.Warnings() {
+		fmt.Fprintf(w, "  ! %s\n", warn)
+	}
+	fmt.Fprintf(w, "Subject:     %s\n", i.Subject)
+	fmt.Fprintf(w, "Issuer:      %s\n", i.Issuer)
+	names := append(append([]string{}, i.DNSNames...), i.IPAddresses...)
+	fmt.Fprintf(w, "For:         %s\n", strings.Join(names, ", "))
+	fmt.Fprintf(w, "Valid:       %s to %s\n", i.NotBefore.Format(time.DateTime), i.NotAfter.Format(time.DateTime))
+	fmt.Fprintf(w, "Serial:      %s\n", i.Serial)
+	fmt.Fprintf(w, "Key:         %s, signed with %s\n", i.KeyAlgorithm, i.SignatureAlgorithm)
+	fmt.Fprintf(w, "SHA-256:     %s\n", i.SHA256)
+	fmt.Fprintf(w, "SHA-1:       %s\n", i.SHA1)
+	if i.TLSVersion != "" {
+		fmt.Fprintf(w, "Connection:  %s, %s\n", i.TLSVersion, i.CipherSuite)
+	}
+	if len(i.Chain) > 1 {
+		fmt.Fprintln(w, "Chain:")
+		for _, c := range i.Chain {
+			fmt.Fprintf(w, "  %s (issued by %s) %s\n", c.Subject, c.Issuer, c.SHA256)
+		}
+	}
+}

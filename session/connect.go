@@ -1,0 +1,89 @@
+package session
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"sync"
+	"time"
+)
+
+// Connector opens connections to one site the way a person expects: the
+// right user and password for the logon type, the site's client
+// certificate, and the trust decision — asking the Prompter when the
+// server's certificate is unknown or changed, then dialling again. Set the
+// fields before the first Dial; after that it is safe for concurrent use,
+// and only one trust question per Connector is asked at a time.
+type Connector struct {
+	Site Site
+	// Password for LogonNormal and LogonAsk; ignored for anonymous.
+	Password string
+	// ClientKeyPassphrase decrypts the site's client key, if encrypted.
+	ClientKeyPassphrase string
+	// Trust decides on certificates. Nil: only what the system's
+	// authorities vouch for is trusted.
+	Trust *Trust
+	// Prompter is asked about certificates Trust cannot decide. Nil: such
+	// a certificate ends the dial with an *UntrustedError.
+	Prompter Prompter
+	// Log receives the protocol log. May be nil.
+	Log Logger
+	// Timeout for reads and writes; zero means DefaultTimeout.
+	Timeout time.Duration
+
+	certOnce sync.Once
+	cert     *tls.Certificate
+	certErr  error
+	askMu    sync.Mutex
+}
+
+// Dial opens a new logged-in connection. Pass it to NewPool as the pool's
+// DialFunc.
+func (k *Connector) Dial(ctx context.Context) (*Conn, error) {
+	if err := k.Site.Validate(); err != nil {
+		return nil, err
+	}
+	cfg := k.Site.DialConfig()
+	cfg.Log = k.Log
+	cfg.Timeout = k.Timeout
+	if k.Site.ClientCert != "" {
+		k.certOnce.Do(func() {
+			c, err := LoadClientCertificate(k.Site.ClientCert, k.Site.ClientKey, k.ClientKeyPassphrase)
+			k.cert, k.certErr = &c, err
+		})
+		if k.certErr != nil {
+			return nil, k.certErr
+		}
+		cfg.ClientCert = k.cert
+	}
+	trust := k.Trust
+	if trust == nil {
+		trust = &Trust{}
+	}
+	cfg.VerifyServer = trust.Verifier(cfg.Host, cfg.Port)
+	user, password := k.Site.User, k.Password
+	if k.Site.Logon == LogonAnonymous {
+		if user == "" {
+			user = "anonymous"
+		}
+		password = "anonymous@"
+	}
+
+	c, err := Dial(ctx, cfg, user, password)
+	var ue *UntrustedError
+	if !errors.As(err, &ue) || k.Prompter == nil || cfg.Encryption == Plain {
+		return c, err
+	}
+	// One question at a time: connections dialled in parallel to the same
+	// unknown server wait for the first answer, then dial again.
+	k.askMu.Lock()
+	defer k.askMu.Unlock()
+	c, err = Dial(ctx, cfg, user, password)
+	if !errors.As(err, &ue) {
+		return c, err
+	}
+	if err := trust.Decide(ctx, k.Prompter, ue.Question); err != nil {
+		return nil, err
+	}
+	return Dial(ctx, cfg, user, password)
+}
