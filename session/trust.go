@@ -452,6 +452,8 @@ const (
 	TrustAlways
 )
 
+// String names the answer as a person would: "reject", "trust once",
+// "always trust".
 func (a Answer) String() string {
 	switch a {
 	case Reject:
@@ -492,6 +494,9 @@ type UntrustedError struct {
 	Question Question
 }
 
+// Error says in plain words why the certificate is not trusted, naming the
+// server and the certificate's SHA-256 fingerprint (both fingerprints when it
+// changed).
 func (e *UntrustedError) Error() string {
 	q := e.Question
 	if q.Changed {
@@ -789,13 +794,14 @@ func (t *Trust) rememberedFor(host string, port int) ([32]byte, bool) {
 }
 
 // Verifier returns the check for DialConfig.VerifyServer of a connection to
-// host:port. It never blocks on a person. It returns nil when a certificate
-// authority vouches for the certificate (valid now, for host), when the
-// certificate was trusted for this run (TrustOnce, Accept) or is the one
-// pinned in Store for host:port (even if it has expired since: the person
-// trusted that very certificate). Otherwise it returns an *UntrustedError
-// whose Question is to be put to a person: Changed, with the old
-// certificate, when Store pins another certificate for host:port. The
+// host:port. It never blocks on a person. When Store pins a certificate for
+// host:port, only that certificate (even if it has expired since: the person
+// trusted that very certificate) or one trusted for this run passes; any
+// other, even one a certificate authority vouches for, is a Changed
+// question with the old certificate. Without a pin it returns nil when a
+// certificate authority vouches for the certificate (valid now, for host)
+// or when it was trusted for this run (TrustOnce, Accept). Otherwise it
+// returns an *UntrustedError whose Question is to be put to a person. The
 // returned function is safe for concurrent use.
 func (t *Trust) Verifier(host string, port int) func(tls.ConnectionState) error {
 	return func(cs tls.ConnectionState) error {
@@ -804,16 +810,16 @@ func (t *Trust) Verifier(host string, port int) func(tls.ConnectionState) error 
 		}
 		now := t.now()
 		info := NewCertInfo(host, port, cs, t.Roots, now)
-		if info.SystemError == "" {
-			return nil
-		}
 		sum := sha256.Sum256(cs.PeerCertificates[0].Raw)
-		if once, ok := t.rememberedFor(host, port); ok && once == sum {
-			return nil
-		}
+		// A pin is checked first: a certificate the person chose to trust
+		// always that changes is never accepted silently, not even for one
+		// a certificate authority vouches for.
 		if t.Store != nil {
 			if e, ok := t.Store.Lookup(host, port); ok {
 				if pinned, err := parseSHA256(e.SHA256); err == nil && pinned == sum {
+					return nil
+				}
+				if once, ok := t.rememberedFor(host, port); ok && once == sum {
 					return nil
 				}
 				prev, err := e.info(t.Roots, now)
@@ -822,6 +828,12 @@ func (t *Trust) Verifier(host string, port int) func(tls.ConnectionState) error 
 				}
 				return &UntrustedError{Question{Info: info, Changed: true, Previous: &prev}}
 			}
+		}
+		if info.SystemError == "" {
+			return nil
+		}
+		if once, ok := t.rememberedFor(host, port); ok && once == sum {
+			return nil
 		}
 		return &UntrustedError{Question{Info: info}}
 	}
