@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -132,6 +133,9 @@ func TestInterop(t *testing.T) {
 						t.Fatalf("the server's copy differs (%d bytes, %v)", len(onDisk), err)
 					}
 					checkResumed(t, rec, 3, v.want, resumes(kind, v.want))
+					if log := rec.String(); strings.Contains(log, srv.Password) || !strings.Contains(log, "→ PASS ********") {
+						t.Errorf("the protocol log must show PASS masked and never the password:\n%s", log)
+					}
 				})
 			}
 		})
