@@ -361,10 +361,10 @@ func (s *Server) logf(id int, kind byte, format string, args ...any) {
 	s.cfg.Log(msg)
 }
 
-// maskCommand hides the argument of PASS.
+// maskCommand hides the argument of PASS, even in a malformed line with
+// blanks in front.
 func maskCommand(line string) string {
-	verb, _, _ := strings.Cut(line, " ")
-	if strings.EqualFold(verb, "PASS") {
+	if t := strings.TrimLeft(line, " \t"); len(t) >= 4 && strings.EqualFold(t[:4], "PASS") {
 		return "PASS ****"
 	}
 	return line
