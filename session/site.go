@@ -83,6 +83,9 @@ type Site struct {
 	ID string
 	// Name is what the user calls the site.
 	Name string
+	// Folder is where the site sits in the site manager's tree: folder
+	// names joined with "/", "" for the top level.
+	Folder string
 	// Host is the server as typed: a DNS name, an IPv4 address, or an IPv6
 	// address without brackets (optionally with a zone, "fe80::1%eth0").
 	Host string
