@@ -186,7 +186,9 @@ func (s *SiteStore) Folders() []string {
 	defer s.mu.Unlock()
 	set := map[string]bool{}
 	for f := range s.folders {
-		set[f] = true
+		for ; f != "" && f != "."; f = path.Dir(f) {
+			set[f] = true
+		}
 	}
 	for _, site := range s.sites {
 		for f := site.Folder; f != "" && f != "."; f = path.Dir(f) {
