@@ -45,6 +45,8 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return e.ls(args[1:])
 	case "trust":
 		return e.trust(args[1:])
+	case "sites":
+		return e.sites(args[1:])
 	}
 	fmt.Fprintf(stderr, "ferry: unknown command %q\n\n%s", args[0], usage)
 	return ExitUsage
@@ -53,6 +55,14 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 const usage = `Usage:
   ferry                          open the desktop app
   ferry ls [-l] [flags] URL      list a remote folder
+  ferry sites list               list saved sites
+  ferry sites add NAME URL [--folder F] [--logon normal|ask|anonymous] [--password-stdin]
+                                 save a site; a normal logon's password goes to the system keyring
+  ferry sites edit NAME [--name N] [--folder F] [--url URL] [--logon L] [--password-stdin] ...
+  ferry sites rm NAME            delete a site and its saved password
+  ferry sites import FILE        import FileZilla's sitemanager.xml (passwords move into the
+                                 keyring) or a Ferry export
+  ferry sites export FILE        write every site, without passwords
   ferry trust list               list the certificates you chose to always trust
   ferry trust rm HOST[:PORT]     forget a trusted certificate (port 21 if omitted)
   ferry help                     show this help
@@ -63,6 +73,7 @@ URLs:
   ftps://user@host[:port]/path   implicit FTPS, port 990 by default
   ftp://user@host[:port]/path    plain FTP, unencrypted: refused unless --allow-plain
   host[:port]/path               the same as ftpes://
+  site:NAME[/path]               a saved site (NAME may be Folder/Name)
   IPv6: ftpes://[::1]:2121/path. Passwords never go in a URL.
 
 Connection flags:

@@ -41,21 +41,18 @@ func (e usageError) Error() string { return e.msg }
 // connect resolves target, gets the password, and dials with the trust
 // rules: --fingerprint, the trust store, and a terminal question.
 func (e *env) connect(ctx context.Context, f *connFlags, target string) (*session.Conn, string, error) {
-	site, path, err := session.ParseURL(target, f.allowPlain)
+	dir, err := session.ConfigDir()
 	if err != nil {
-		if errors.Is(err, session.ErrPlainRefused) {
-			return nil, "", usageError{err.Error() + " (pass --allow-plain to allow it)"}
-		}
-		return nil, "", usageError{err.Error()}
+		return nil, "", err
+	}
+	site, path, saved, err := resolveTarget(dir, target, f.allowPlain)
+	if err != nil {
+		return nil, "", err
 	}
 	if site.Encryption == session.Plain {
 		fmt.Fprintln(e.stderr, "ferry: warning: plain FTP: the password and the files cross the network unencrypted")
 	}
 	site.TLS12Max = site.TLS12Max || f.tls12
-	dir, err := session.ConfigDir()
-	if err != nil {
-		return nil, "", err
-	}
 	store, err := session.OpenTrustStore(dir)
 	if err != nil {
 		return nil, "", err
@@ -72,7 +69,7 @@ func (e *env) connect(ctx context.Context, f *connFlags, target string) (*sessio
 	}
 	password := ""
 	if site.Logon != session.LogonAnonymous {
-		if password, err = e.password(f, site); err != nil {
+		if password, err = e.sitePassword(ctx, f, site, saved); err != nil {
 			return nil, "", err
 		}
 	}
@@ -82,6 +79,62 @@ func (e *env) connect(ctx context.Context, f *connFlags, target string) (*sessio
 	}
 	c, err := k.Dial(ctx)
 	return c, path, err
+}
+
+// resolveTarget reads a URL, or site:NAME[/path] naming a saved site
+// (NAME may be "Folder/Name"; the longest name that matches wins).
+func resolveTarget(dir, target string, allowPlain bool) (site session.Site, path string, saved bool, err error) {
+	if rest, ok := strings.CutPrefix(target, "site:"); ok {
+		store, err := session.OpenSiteStore(dir)
+		if err != nil {
+			return site, "", false, err
+		}
+		parts := strings.Split(strings.Trim(rest, "/"), "/")
+		for i := len(parts); i >= 1; i-- {
+			s, err := store.Find(strings.Join(parts[:i], "/"))
+			if err != nil {
+				if i == 1 {
+					return site, "", false, usageError{err.Error()}
+				}
+				continue
+			}
+			path = "/" + strings.Join(parts[i:], "/")
+			if len(parts[i:]) == 0 {
+				path = s.RemoteDir
+				if path == "" {
+					path = "/"
+				}
+			}
+			return s, path, true, nil
+		}
+	}
+	site, path, err = session.ParseURL(target, allowPlain)
+	if err != nil {
+		if errors.Is(err, session.ErrPlainRefused) {
+			return site, "", false, usageError{err.Error() + " (pass --allow-plain to allow it)"}
+		}
+		return site, "", false, usageError{err.Error()}
+	}
+	return site, path, false, nil
+}
+
+// sitePassword finds the password: --password-stdin first; for a saved
+// site with a normal logon, the keyring; else the terminal.
+func (e *env) sitePassword(ctx context.Context, f *connFlags, site session.Site, saved bool) (string, error) {
+	if !f.passwordStdin && saved && site.Logon == session.LogonNormal {
+		sec := &session.Secrets{}
+		pw, err := sec.Get(ctx, site.ID, session.SecretPassword)
+		if err == nil {
+			return pw, nil
+		}
+		if !errors.Is(err, session.ErrNoSecret) {
+			fmt.Fprintf(e.stderr, "ferry: %v\n", err)
+		}
+		if !e.interactive() {
+			return "", fmt.Errorf("no password for site %q: %w; save one with `ferry sites edit %q --password-stdin`, or pass --password-stdin", site.Name, err, site.Name)
+		}
+	}
+	return e.password(f, site)
 }
 
 // interactive reports whether a person sits at the terminal.
