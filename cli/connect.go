@@ -74,6 +74,12 @@ func (e *env) connect(ctx context.Context, f *connFlags, target string) (*sessio
 		}
 	}
 	k := &session.Connector{Site: site, Password: password, Trust: trust, Timeout: f.timeout}
+	if saved && site.ClientCert != "" {
+		// An encrypted client key's passphrase is a secret like a password.
+		if pp, err := (&session.Secrets{}).Get(ctx, site.ID, session.SecretKeyPassphrase); err == nil {
+			k.ClientKeyPassphrase = pp
+		}
+	}
 	if e.interactive() && f.fingerprint == "" {
 		k.Prompter = &termPrompter{in: bufio.NewReader(e.stdin), out: e.stderr}
 	}
