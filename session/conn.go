@@ -190,11 +190,7 @@ func buildListing(entries []*ftp.Entry, raw []byte) Listing {
 			if e.Name == "." || e.Name == ".." {
 				continue
 			}
-			l.Entries = append(l.Entries, FileInfo{
-				Name: e.Name, Size: int64(e.Size), ModTime: e.Time.UTC(),
-				IsDir: e.Type == ftp.EntryTypeFolder, IsLink: e.Type == ftp.EntryTypeLink,
-				Target: e.Target, Perm: permOf(line),
-			})
+			l.Entries = append(l.Entries, fileInfo(e, e.Name, permOf(line)))
 			continue
 		}
 		if isTotalLine(line) {
@@ -209,10 +205,16 @@ func buildListing(entries []*ftp.Entry, raw []byte) Listing {
 		if e.Name == "." || e.Name == ".." {
 			continue
 		}
-		l.Entries = append(l.Entries, FileInfo{Name: e.Name, Size: int64(e.Size), ModTime: e.Time.UTC(),
-			IsDir: e.Type == ftp.EntryTypeFolder, IsLink: e.Type == ftp.EntryTypeLink, Target: e.Target})
+		l.Entries = append(l.Entries, fileInfo(e, e.Name, ""))
 	}
 	return l
+}
+
+// fileInfo converts jlaffaye/ftp's entry, under the given name.
+func fileInfo(e *ftp.Entry, name, perm string) FileInfo {
+	return FileInfo{Name: name, Size: int64(e.Size), ModTime: e.Time.UTC(),
+		IsDir: e.Type == ftp.EntryTypeFolder, IsLink: e.Type == ftp.EntryTypeLink,
+		Target: e.Target, Perm: perm}
 }
 
 func lineHolds(line string, e *ftp.Entry) bool {
@@ -282,8 +284,7 @@ func (c *Conn) Stat(ctx context.Context, p string) (FileInfo, error) {
 			return err
 		}, p)
 		if err == nil {
-			return FileInfo{Name: path.Base(p), Size: int64(e.Size), ModTime: e.Time.UTC(),
-				IsDir: e.Type == ftp.EntryTypeFolder, IsLink: e.Type == ftp.EntryTypeLink}, nil
+			return fileInfo(e, path.Base(p), ""), nil
 		}
 		if !errors.Is(err, ErrUnsupported) {
 			return FileInfo{}, err

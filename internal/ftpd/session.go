@@ -701,14 +701,30 @@ func (c *session) cmdCwd(arg string) bool {
 	return c.reply(250, "Directory changed to "+vpath)
 }
 
-func (c *session) cmdDele(arg string) bool {
+// statArg resolves a command's path argument and stats it (Lstat when
+// lstat is set), replying 501 or 550 itself when that fails. The handler
+// goes on only when ok; otherwise it returns done.
+func (c *session) statArg(arg string, lstat bool) (vpath, rel string, fi fs.FileInfo, ok, done bool) {
 	if arg == "" {
-		return c.reply(501, "Missing file name")
+		return "", "", nil, false, c.reply(501, "Missing file name")
 	}
-	vpath, rel := c.resolve(arg)
-	fi, err := c.srv.root.Lstat(rel)
+	vpath, rel = c.resolve(arg)
+	var err error
+	if lstat {
+		fi, err = c.srv.root.Lstat(rel)
+	} else {
+		fi, err = c.srv.root.Stat(rel)
+	}
 	if err != nil {
-		return c.fsError(vpath, err)
+		return vpath, rel, nil, false, c.fsError(vpath, err)
+	}
+	return vpath, rel, fi, true, false
+}
+
+func (c *session) cmdDele(arg string) bool {
+	vpath, rel, fi, ok, done := c.statArg(arg, true)
+	if !ok {
+		return done
 	}
 	if fi.IsDir() {
 		return c.reply(550, vpath+": Is a directory")
@@ -792,13 +808,9 @@ func (c *session) cmdRnto(from, arg string) bool {
 }
 
 func (c *session) cmdSize(arg string) bool {
-	if arg == "" {
-		return c.reply(501, "Missing file name")
-	}
-	vpath, rel := c.resolve(arg)
-	fi, err := c.srv.root.Stat(rel)
-	if err != nil {
-		return c.fsError(vpath, err)
+	vpath, _, fi, ok, done := c.statArg(arg, false)
+	if !ok {
+		return done
 	}
 	if !fi.Mode().IsRegular() {
 		return c.reply(550, vpath+": Not a regular file")
@@ -809,13 +821,9 @@ func (c *session) cmdSize(arg string) bool {
 const mtimeLayout = "20060102150405"
 
 func (c *session) cmdMdtm(arg string) bool {
-	if arg == "" {
-		return c.reply(501, "Missing file name")
-	}
-	vpath, rel := c.resolve(arg)
-	fi, err := c.srv.root.Stat(rel)
-	if err != nil {
-		return c.fsError(vpath, err)
+	_, _, fi, ok, done := c.statArg(arg, false)
+	if !ok {
+		return done
 	}
 	return c.reply(213, fi.ModTime().UTC().Format(mtimeLayout))
 }
