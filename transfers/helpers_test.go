@@ -1,0 +1,234 @@
+package transfers
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ferryftps/ferry/internal/ftpd"
+	"github.com/ferryftps/ferry/session"
+)
+
+// double is an in-process FTPS server (internal/ftpd) with a pool per
+// site key, as the front ends provide through Connections.
+type double struct {
+	t    *testing.T
+	srv  *ftpd.Server
+	root string
+	cert tls.Certificate
+	pw   string
+
+	mu    sync.Mutex
+	pools map[string]*session.Pool
+}
+
+func startDouble(t *testing.T, cfg ftpd.Config) *double {
+	t.Helper()
+	if cfg.Root == "" {
+		cfg.Root = t.TempDir()
+	}
+	cert, err := ftpd.GenerateCert("127.0.0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Cert = cert
+	cfg.User, cfg.Password = "alice", "double-secret"
+	if cfg.IdleTimeout == 0 {
+		cfg.IdleTimeout = 20 * time.Second
+	}
+	s, err := ftpd.Start(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := &double{t: t, srv: s, root: cfg.Root, cert: cert, pw: cfg.Password, pools: map[string]*session.Pool{}}
+	t.Cleanup(func() {
+		d.mu.Lock()
+		for _, p := range d.pools {
+			p.Close()
+		}
+		d.mu.Unlock()
+		s.Close()
+	})
+	return d
+}
+
+// Pool implements Connections. Site "wrong-password" logs in with a wrong
+// password.
+func (d *double) Pool(ctx context.Context, site string) (*session.Pool, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if p, ok := d.pools[site]; ok {
+		return p, nil
+	}
+	pw := d.pw
+	if site == "wrong-password" {
+		pw = "not-it"
+	}
+	p := session.NewPool(func(ctx context.Context) (*session.Conn, error) {
+		return session.Dial(ctx, session.DialConfig{
+			Host: "127.0.0.1", Port: d.srv.Port(), Encryption: session.Explicit,
+			Timeout: 10 * time.Second,
+			VerifyServer: func(cs tls.ConnectionState) error {
+				if !bytes.Equal(cs.PeerCertificates[0].Raw, d.cert.Certificate[0]) {
+					return errors.New("not the double's certificate")
+				}
+				return nil
+			},
+		}, "alice", pw)
+	}, 8)
+	d.pools[site] = p
+	return p, nil
+}
+
+// queue starts a queue on d with test-friendly intervals.
+func (d *double) queue(cfg Config) *Queue {
+	d.t.Helper()
+	cfg.Connections = d
+	if cfg.backoff == 0 {
+		cfg.backoff = 5 * time.Millisecond
+	}
+	if cfg.saveDelay == 0 {
+		cfg.saveDelay = 5 * time.Millisecond
+	}
+	q := New(cfg)
+	d.t.Cleanup(func() { q.Close() })
+	return q
+}
+
+// wait waits (bounded) for the queue to settle.
+func wait(t *testing.T, q *Queue) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	if err := q.Wait(ctx); err != nil {
+		t.Fatalf("queue did not finish: %v; totals %+v", err, q.Totals())
+	}
+}
+
+// writeTree creates files under dir: name → content.
+func writeTree(t *testing.T, dir string, files map[string][]byte) {
+	t.Helper()
+	for name, data := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// readTree returns every regular file under dir (slash paths) and every
+// folder (with a trailing slash, content nil).
+func readTree(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	out := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		rel = filepath.ToSlash(rel)
+		if rel == "." {
+			return nil
+		}
+		if e.IsDir() {
+			out[rel+"/"] = nil
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		out[rel] = data
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// sameTree fails the test unless got holds exactly want.
+func sameTree(t *testing.T, what string, got, want map[string][]byte) {
+	t.Helper()
+	var problems []string
+	for name, w := range want {
+		g, ok := got[name]
+		switch {
+		case !ok:
+			problems = append(problems, "missing "+name)
+		case !bytes.Equal(g, w):
+			problems = append(problems, fmt.Sprintf("%s differs: %d bytes, want %d", name, len(g), len(w)))
+		}
+	}
+	for name := range got {
+		if _, ok := want[name]; !ok {
+			problems = append(problems, "unexpected "+name)
+		}
+	}
+	sort.Strings(problems)
+	if len(problems) > 0 {
+		if len(problems) > 20 {
+			problems = append(problems[:20], fmt.Sprintf("… and %d more", len(problems)-20))
+		}
+		t.Fatalf("%s:\n%s", what, strings.Join(problems, "\n"))
+	}
+}
+
+// randomTree makes n files spread over a few nested folders, with sizes
+// from 0 to max bytes, plus an empty folder.
+func randomTree(n, max int, seed uint64) map[string][]byte {
+	r := rand.New(rand.NewPCG(seed, 1))
+	files := map[string][]byte{"empty/": nil}
+	for i := range n {
+		dir := []string{"", "a/", "a/b/", "c/", "c/d e/"}[i%5]
+		data := make([]byte, r.IntN(max+1))
+		for k := range data {
+			data[k] = byte(r.Uint32())
+		}
+		files[fmt.Sprintf("%sfile %03d.bin", dir, i)] = data
+	}
+	return files
+}
+
+// withDirs adds the folders of files' paths (trailing slash) to a copy.
+func withDirs(files map[string][]byte, prefix string) map[string][]byte {
+	out := map[string][]byte{prefix + "/": nil}
+	for name, data := range files {
+		full := prefix + "/" + name
+		if strings.HasSuffix(name, "/") {
+			out[full] = nil
+		} else {
+			out[full] = data
+		}
+		for d := filepath.ToSlash(filepath.Dir(full)); d != "." && d != prefix; d = filepath.ToSlash(filepath.Dir(d)) {
+			out[d+"/"] = nil
+		}
+	}
+	return out
+}
+
+// writeFiles writes a tree map (folders as "x/": nil) under dir.
+func writeFiles(t *testing.T, dir string, files map[string][]byte) {
+	t.Helper()
+	for name, data := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if strings.HasSuffix(name, "/") {
+			if err := os.MkdirAll(p, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		writeTree(t, dir, map[string][]byte{name: data})
+	}
+}

@@ -1,0 +1,826 @@
+package transfers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/ferryftps/ferry/session"
+)
+
+// Connections gives the queue a connection pool per site. The front end
+// owns the pools: it knows the passwords and answers trust questions.
+type Connections interface {
+	// Pool returns the pool for site (a key the front end chose when it
+	// added the job, see Spec.Site), connecting first if need be. It is
+	// called from the queue's workers and may block as long as ctx allows.
+	Pool(ctx context.Context, site string) (*session.Pool, error)
+}
+
+// Spec says what one job transfers. It is what the queue file keeps.
+type Spec struct {
+	Direction Direction `json:"direction"`
+	// Site is the front end's key for the server (see Connections);
+	// SiteName is how a person knows it ("Office NAS", "ftp.example.com").
+	// Neither holds a secret.
+	Site     string `json:"site"`
+	SiteName string `json:"siteName"`
+	// Remote is the remote source (Download) or the remote target folder
+	// (Upload), an absolute slash-separated path.
+	Remote string `json:"remote"`
+	// Local is the local target folder (Download) or the local source
+	// (Upload), an absolute path.
+	Local string `json:"local"`
+	// IsDir: the source is a folder, transferred with everything in it.
+	IsDir bool `json:"isDir,omitempty"`
+	// Size and ModTime of a source file when the front end knows them
+	// (from a listing); Size -1 or ModTime zero when not.
+	Size    int64     `json:"size"`
+	ModTime time.Time `json:"modTime,omitzero"`
+}
+
+// Name is the source's base name: what a queue row shows.
+func (s Spec) Name() string {
+	if s.Direction == Upload {
+		return filepath.Base(s.Local)
+	}
+	return path.Base(s.Remote)
+}
+
+// JobID identifies a job for the life of the queue.
+type JobID int64
+
+// State is where a job stands.
+type State int
+
+// The job states.
+const (
+	Queued State = iota
+	Running
+	Paused
+	Failed
+	Done
+)
+
+func (s State) String() string {
+	return [...]string{"queued", "running", "paused", "failed", "done"}[s]
+}
+
+// Config sets a queue up. Connections is required.
+type Config struct {
+	Connections Connections
+	// Resolver answers "the target exists" questions. nil: Skip (nothing
+	// is ever overwritten without someone saying so).
+	Resolver Resolver
+	// Concurrency is the number of simultaneous transfers per site
+	// (default 4).
+	Concurrency int
+	// Attempts bounds how often one file is tried when the connection
+	// fails (default 5). Refusals (no such file, permission) are not
+	// retried.
+	Attempts int
+	// History, if set, gets one Record per finished file.
+	History *History
+	// StatePath, if set, is where the queue is kept across restarts
+	// (written atomically after changes). See Restore.
+	StatePath string
+	// Notify, if set, is told in words about files the queue skips or
+	// gives up on ("skipped ../x: unsafe file name"). Called from worker
+	// goroutines.
+	Notify func(msg string)
+	// OnIdle, if set, is called (from a worker goroutine) when the last
+	// active job has ended: a batch is finished.
+	OnIdle func(Totals)
+
+	backoff   time.Duration // first retry delay (default 1 s), doubling up to 30 s
+	saveDelay time.Duration // coalesces queue-file writes (default 1 s)
+}
+
+// Queue runs transfer jobs: FIFO per site, Concurrency at a time, with
+// pause, resume, cancel, retry and reordering. All methods are safe from
+// any goroutine and never block on the network.
+type Queue struct {
+	cfg  Config
+	ctx  context.Context
+	stop context.CancelFunc
+
+	mu       sync.Mutex
+	wake     chan struct{} // closed and replaced on every change
+	active   []*Job
+	failed   []*Job
+	done     []Record // the most recent finished files, bounded
+	nextID   JobID
+	paused   bool
+	applyAll Action
+	workers  map[string]int
+	closed   bool
+
+	resolveMu sync.Mutex // one conflict question at a time
+
+	// Totals of the current batch (reset when the queue runs empty).
+	bytes, total atomic.Int64
+	files, count atomic.Int64
+	meter        meter
+
+	wg     sync.WaitGroup
+	saveCh chan struct{}
+	saved  chan struct{}
+}
+
+// Job is one entry of the queue: a file, or a folder with everything in it.
+type Job struct {
+	id   JobID
+	spec Spec
+
+	// Guarded by the queue's mu.
+	paused    bool
+	canceled  bool
+	failed    bool
+	err       string
+	restored  bool // back from the queue file: finished files are skipped, parts resumed
+	pending   []*fileTask
+	head      int // pending[head:] wait
+	dirs      []dirTask
+	expanding int
+	inflight  map[*fileTask]context.CancelCauseFunc
+	expanders map[*dirTask]context.CancelCauseFunc
+	lister    bool // a folder job whose expansion has begun
+	failures  int  // files given up on
+	root      *os.Root
+
+	// Progress, added to by workers.
+	bytes, total atomic.Int64
+	files, count atomic.Int64
+	current      atomic.Pointer[string]
+	attempt      atomic.Int32
+	meter        meter
+}
+
+// fileTask is one file of a job. rel is its path relative to the source's
+// parent, slash-separated: the same relative path under the target folder.
+type fileTask struct {
+	rel     string
+	size    int64 // -1: unknown
+	mtime   time.Time
+	counted int64 // bytes of this file counted as done so far
+	tries   int
+	resume  bool // a part of ours exists (paused, cut, restored): continue it
+}
+
+type dirTask struct{ rel string }
+
+var (
+	errPaused   = errors.New("paused")
+	errCanceled = errors.New("cancelled")
+	errClosed   = errors.New("the queue was closed")
+)
+
+// New starts a queue. Call Close when done.
+func New(cfg Config) *Queue {
+	if cfg.Concurrency <= 0 {
+		cfg.Concurrency = 4
+	}
+	if cfg.Attempts <= 0 {
+		cfg.Attempts = 5
+	}
+	if cfg.Resolver == nil {
+		cfg.Resolver = Policy(Skip)
+	}
+	if cfg.backoff == 0 {
+		cfg.backoff = time.Second
+	}
+	if cfg.saveDelay == 0 {
+		cfg.saveDelay = time.Second
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	q := &Queue{
+		cfg: cfg, ctx: ctx, stop: stop,
+		wake: make(chan struct{}), workers: map[string]int{},
+		saveCh: make(chan struct{}, 1), saved: make(chan struct{}),
+	}
+	go q.saver()
+	return q
+}
+
+// changedLocked wakes waiting workers and watchers and schedules a save.
+func (q *Queue) changedLocked() {
+	close(q.wake)
+	q.wake = make(chan struct{})
+	select {
+	case q.saveCh <- struct{}{}:
+	default:
+	}
+}
+
+// Add queues jobs at the end and starts them (unless the queue is paused).
+// It returns their ids in order.
+func (q *Queue) Add(specs ...Spec) []JobID {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	ids := make([]JobID, 0, len(specs))
+	for _, s := range specs {
+		j := q.newJobLocked(s)
+		q.active = append(q.active, j)
+		ids = append(ids, j.id)
+		q.ensureWorkersLocked(s.Site)
+	}
+	q.changedLocked()
+	return ids
+}
+
+func (q *Queue) newJobLocked(s Spec) *Job {
+	q.nextID++
+	j := &Job{id: q.nextID, spec: s}
+	if s.IsDir {
+		j.dirs = []dirTask{{rel: j.baseName()}}
+		j.lister = true
+	} else {
+		j.pending = []*fileTask{{rel: j.baseName(), size: s.Size, mtime: s.ModTime}}
+		j.count.Store(1)
+		q.count.Add(1)
+		if s.Size > 0 {
+			j.total.Store(s.Size)
+			q.total.Add(s.Size)
+		}
+	}
+	return j
+}
+
+func (j *Job) baseName() string {
+	if j.spec.Direction == Upload {
+		return filepath.Base(j.spec.Local)
+	}
+	return path.Base(j.spec.Remote)
+}
+
+// ensureWorkersLocked starts workers for site up to the concurrency.
+func (q *Queue) ensureWorkersLocked(site string) {
+	if q.closed || q.paused {
+		return
+	}
+	for q.workers[site] < q.cfg.Concurrency {
+		q.workers[site]++
+		q.wg.Add(1)
+		go q.worker(site)
+	}
+}
+
+// task is one unit of work a worker takes: a file to transfer, or a folder
+// to list.
+type task struct {
+	job  *Job
+	file *fileTask
+	dir  *dirTask
+	ctx  context.Context
+}
+
+func (q *Queue) worker(site string) {
+	defer q.wg.Done()
+	for {
+		t := q.next(site)
+		if t == nil {
+			return
+		}
+		if t.file != nil {
+			q.runFile(t)
+		} else {
+			q.runDir(t)
+		}
+	}
+}
+
+// next waits for the next task of site, or returns nil when there is none
+// (the worker then ends; Add and Resume start new ones).
+func (q *Queue) next(site string) *task {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for {
+		if !q.closed && !q.paused {
+			for _, j := range q.active {
+				if j.spec.Site != site || j.paused {
+					continue
+				}
+				if t := q.takeLocked(j); t != nil {
+					return t
+				}
+			}
+		}
+		waiting := false
+		if !q.closed && !q.paused {
+			for _, j := range q.active {
+				if j.spec.Site == site && !j.paused && j.expanding > 0 {
+					waiting = true // a listing in flight may bring files
+				}
+			}
+		}
+		if !waiting {
+			q.workers[site]--
+			return nil
+		}
+		wake := q.wake
+		q.mu.Unlock()
+		<-wake
+		q.mu.Lock()
+	}
+}
+
+// takeLocked hands out the job's next task. Folders are listed lazily:
+// only when few files are left waiting, so a tree of 100,000 files is never
+// in memory at once.
+func (q *Queue) takeLocked(j *Job) *task {
+	waitingFiles := len(j.pending) - j.head
+	low := 2*q.cfg.Concurrency + 16
+	if len(j.dirs) > 0 && (j.expanding == 0 && waitingFiles < low || waitingFiles == 0 && j.expanding < q.cfg.Concurrency) {
+		d := j.dirs[len(j.dirs)-1]
+		j.dirs = j.dirs[:len(j.dirs)-1]
+		j.expanding++
+		ctx, cancel := context.WithCancelCause(q.ctx)
+		if j.expanders == nil {
+			j.expanders = map[*dirTask]context.CancelCauseFunc{}
+		}
+		j.expanders[&d] = cancel
+		return &task{job: j, dir: &d, ctx: ctx}
+	}
+	if waitingFiles == 0 {
+		return nil
+	}
+	f := j.pending[j.head]
+	j.pending[j.head] = nil
+	j.head++
+	if j.head == len(j.pending) || j.head > 1024 && j.head*2 > len(j.pending) {
+		j.pending = append(j.pending[:0:0], j.pending[j.head:]...)
+		j.head = 0
+	}
+	ctx, cancel := context.WithCancelCause(q.ctx)
+	if j.inflight == nil {
+		j.inflight = map[*fileTask]context.CancelCauseFunc{}
+	}
+	j.inflight[f] = cancel
+	return &task{job: j, file: f, ctx: ctx}
+}
+
+// finishLocked removes a job that has nothing left to do from the active
+// list, and notices the end of a batch.
+func (q *Queue) finishLocked(j *Job) {
+	if len(j.pending) > j.head || len(j.dirs) > 0 || j.expanding > 0 || len(j.inflight) > 0 {
+		return
+	}
+	i := slices.Index(q.active, j)
+	if i < 0 {
+		return
+	}
+	q.active = slices.Delete(q.active, i, i+1)
+	j.closeRoot()
+	if j.failed {
+		q.failed = append(q.failed, j)
+	}
+	q.changedLocked()
+	if len(q.active) == 0 {
+		tot := q.totalsLocked(time.Now())
+		q.bytes.Store(0)
+		q.total.Store(0)
+		q.files.Store(0)
+		q.count.Store(0)
+		q.meter.reset()
+		q.applyAll = Ask
+		if q.cfg.OnIdle != nil {
+			go q.cfg.OnIdle(tot)
+		}
+	}
+}
+
+func (j *Job) closeRoot() {
+	if j.root != nil {
+		j.root.Close()
+		j.root = nil
+	}
+}
+
+// addFilesLocked queues files found while listing a folder.
+func (q *Queue) addFilesLocked(j *Job, files []*fileTask, dirs []dirTask) {
+	var bytes int64
+	for _, f := range files {
+		if f.size > 0 {
+			bytes += f.size
+		}
+		if j.restored {
+			f.resume = true
+		}
+	}
+	j.pending = append(j.pending, files...)
+	// Depth first, in listing order: push sub-folders reversed.
+	for i := len(dirs) - 1; i >= 0; i-- {
+		j.dirs = append(j.dirs, dirs[i])
+	}
+	j.total.Add(bytes)
+	q.total.Add(bytes)
+	j.count.Add(int64(len(files)))
+	q.count.Add(int64(len(files)))
+}
+
+// progress moves a file's done-bytes to n (resuming at an offset counts the
+// part already there; a restart from zero takes bytes back).
+func (q *Queue) progress(j *Job, f *fileTask, n int64) {
+	d := n - f.counted
+	f.counted = n
+	j.bytes.Add(d)
+	q.bytes.Add(d)
+}
+
+// uncount takes a file's share out of the totals: it was skipped, failed or
+// cancelled, so the total no longer waits for it.
+func (q *Queue) uncount(j *Job, f *fileTask) {
+	q.progress(j, f, 0)
+	if f.size > 0 {
+		j.total.Add(-f.size)
+		q.total.Add(-f.size)
+	}
+	j.count.Add(-1)
+	q.count.Add(-1)
+}
+
+// fileDone counts a transferred file.
+func (q *Queue) fileDone(j *Job) {
+	j.files.Add(1)
+	q.files.Add(1)
+}
+
+// end records how a task ended and updates the job.
+func (q *Queue) endFile(t *task, err error) {
+	j, f := t.job, t.file
+	cause := context.Cause(t.ctx)
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	delete(j.inflight, f)
+	switch {
+	case err == nil:
+	case errors.Is(cause, errPaused) || errors.Is(cause, errClosed) || q.closed:
+		// Back to the front of the line, to continue from its part.
+		f.resume = true
+		j.pending = slices.Insert(j.pending, j.head, f)
+	case errors.Is(cause, errCanceled):
+		q.uncount(j, f)
+	default:
+		q.uncount(j, f)
+		q.failFileLocked(j, f, err)
+	}
+	q.finishLocked(j)
+	q.changedLocked()
+}
+
+// failFileLocked gives up on one file: a single-file job fails itself; a
+// file of a folder job becomes a failed job of its own that can be retried.
+func (q *Queue) failFileLocked(j *Job, f *fileTask, err error) {
+	if !j.spec.IsDir {
+		j.failed, j.err = true, errText(err)
+		return
+	}
+	j.failures++
+	s := j.fileSpec(f)
+	fj := q.newFailedLocked(s, err)
+	q.failed = append(q.failed, fj)
+}
+
+func (q *Queue) newFailedLocked(s Spec, err error) *Job {
+	q.nextID++
+	j := &Job{id: q.nextID, spec: s, failed: true, err: errText(err)}
+	return j
+}
+
+// fileSpec is the spec of one file of a folder job, as a job of its own.
+func (j *Job) fileSpec(f *fileTask) Spec {
+	s := j.spec
+	s.IsDir = false
+	s.Size, s.ModTime = f.size, f.mtime
+	if s.Direction == Download {
+		s.Remote = path.Join(path.Dir(j.spec.Remote), f.rel)
+		s.Local = filepath.Join(j.spec.Local, filepath.FromSlash(path.Dir(f.rel)))
+	} else {
+		s.Local = filepath.Join(filepath.Dir(j.spec.Local), filepath.FromSlash(f.rel))
+		s.Remote = path.Join(j.spec.Remote, path.Dir(f.rel))
+	}
+	return s
+}
+
+// dirSpec is the spec of one sub-folder of a folder job.
+func (j *Job) dirSpec(d dirTask) Spec {
+	s := j.fileSpec(&fileTask{rel: d.rel, size: -1})
+	s.IsDir = true
+	return s
+}
+
+func (q *Queue) endDir(t *task, files []*fileTask, dirs []dirTask, err error) {
+	j := t.job
+	cause := context.Cause(t.ctx)
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	j.expanding--
+	delete(j.expanders, t.dir)
+	switch {
+	case err == nil:
+		q.addFilesLocked(j, files, dirs)
+	case errors.Is(cause, errPaused) || errors.Is(cause, errClosed) || q.closed:
+		j.dirs = append(j.dirs, *t.dir)
+	case errors.Is(cause, errCanceled):
+	default:
+		if t.dir.rel == j.baseName() {
+			j.failed, j.err = true, errText(err)
+		} else {
+			j.failures++
+			q.failed = append(q.failed, q.newFailedLocked(j.dirSpec(*t.dir), err))
+		}
+	}
+	q.finishLocked(j)
+	q.changedLocked()
+}
+
+// errText is an error in words for a queue row.
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+// retryable reports whether a failure may go away by trying again: the
+// connection broke or timed out, or the file arrived incomplete.
+func retryable(err error) bool {
+	var ne interface{ Timeout() bool }
+	return errors.Is(err, session.ErrConnectionLost) || errors.Is(err, session.ErrTimeout) ||
+		errors.Is(err, session.ErrDataConnection) || errors.Is(err, session.ErrTLSReuse) ||
+		errors.Is(err, errIncomplete) || errors.Is(err, errChecksum) ||
+		errors.As(err, &ne) && !errors.Is(err, context.Canceled)
+}
+
+// siteFatal reports whether a failure to connect stops every job of the
+// site: trying file after file would only repeat it.
+func siteFatal(err error) bool {
+	var tr *session.TLSRequiredError
+	return errors.Is(err, session.ErrAuth) || errors.Is(err, session.ErrCertUntrusted) ||
+		errors.Is(err, session.ErrCertChanged) || errors.Is(err, session.ErrCertRejected) ||
+		errors.Is(err, session.ErrTLSRequired) || errors.As(err, &tr) ||
+		errors.Is(err, session.ErrClientCertRefused) || errors.Is(err, session.ErrPoolClosed)
+}
+
+// backoff waits before attempt n (1, 2, …): base·2ⁿ⁻¹ with jitter, at
+// most 30 s. It returns false when ctx ended first.
+func (q *Queue) backoff(ctx context.Context, n int) bool {
+	d := q.cfg.backoff << min(n-1, 5)
+	d = min(d, 30*time.Second)
+	d = d/2 + rand.N(d/2+1)
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// failSiteLocked fails every active job of site with err: the server
+// refused us (password, certificate), so trying each file would only
+// repeat the refusal.
+func (q *Queue) failSite(site string, err error) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for _, j := range slices.Clone(q.active) {
+		if j.spec.Site != site || j.paused {
+			continue
+		}
+		j.failed, j.err = true, errText(err)
+		for _, f := range j.pending[j.head:] {
+			q.uncount(j, f)
+		}
+		j.pending, j.head, j.dirs = nil, 0, nil
+		q.finishLocked(j)
+	}
+	q.changedLocked()
+}
+
+func (q *Queue) notify(format string, args ...any) {
+	if q.cfg.Notify != nil {
+		q.cfg.Notify(fmt.Sprintf(format, args...))
+	}
+}
+
+// --- Control ---------------------------------------------------------------
+
+func (q *Queue) findLocked(list []*Job, id JobID) int {
+	return slices.IndexFunc(list, func(j *Job) bool { return j.id == id })
+}
+
+// Pause pauses a job: its running transfers stop and keep their partial
+// files, to continue on Resume.
+func (q *Queue) Pause(id JobID) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if i := q.findLocked(q.active, id); i >= 0 {
+		q.pauseLocked(q.active[i])
+	}
+	q.changedLocked()
+}
+
+func (q *Queue) pauseLocked(j *Job) {
+	j.paused = true
+	cancelAll(j, errPaused)
+	j.meter.reset()
+}
+
+func cancelAll(j *Job, cause error) {
+	for _, c := range j.inflight {
+		c(cause)
+	}
+	for _, c := range j.expanders {
+		c(cause)
+	}
+}
+
+// Resume continues a paused job.
+func (q *Queue) Resume(id JobID) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if i := q.findLocked(q.active, id); i >= 0 {
+		q.active[i].paused = false
+		q.ensureWorkersLocked(q.active[i].spec.Site)
+	}
+	q.changedLocked()
+}
+
+// PauseAll stops the whole queue: running transfers stop and keep their
+// partial files; nothing starts until ResumeAll.
+func (q *Queue) PauseAll() {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.paused = true
+	for _, j := range q.active {
+		cancelAll(j, errPaused)
+	}
+	q.meter.reset()
+	q.changedLocked()
+}
+
+// ResumeAll starts the queue again, including jobs paused one by one.
+func (q *Queue) ResumeAll() {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.paused = false
+	for _, j := range q.active {
+		j.paused = false
+		q.ensureWorkersLocked(j.spec.Site)
+	}
+	q.changedLocked()
+}
+
+// Cancel removes a job from the queue, stopping its transfers. A download's
+// partial file is deleted, and so is the incomplete remote copy of an
+// upload. Files already transferred stay.
+func (q *Queue) Cancel(id JobID) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	i := q.findLocked(q.active, id)
+	if i < 0 {
+		return
+	}
+	j := q.active[i]
+	cancelAll(j, errCanceled)
+	for _, f := range j.pending[j.head:] {
+		q.uncount(j, f)
+	}
+	j.pending, j.head, j.dirs = nil, 0, nil
+	// Workers still running its tasks end them; finishLocked removes it
+	// once the last has ended.
+	j.paused, j.canceled = true, true
+	q.finishLocked(j)
+	q.changedLocked()
+}
+
+// Move moves an active job by delta places (-1: up, +1: down), within the
+// queue's bounds.
+func (q *Queue) Move(id JobID, delta int) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	i := q.findLocked(q.active, id)
+	if i < 0 {
+		return
+	}
+	to := min(max(i+delta, 0), len(q.active)-1)
+	j := q.active[i]
+	q.active = slices.Delete(q.active, i, i+1)
+	q.active = slices.Insert(q.active, to, j)
+	q.changedLocked()
+}
+
+// Retry moves failed jobs back to the end of the queue (all of them when
+// no id is given).
+func (q *Queue) Retry(ids ...JobID) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	var keep []*Job
+	for _, j := range q.failed {
+		if len(ids) > 0 && !slices.Contains(ids, j.id) {
+			keep = append(keep, j)
+			continue
+		}
+		nj := q.newJobLocked(j.spec)
+		nj.restored = true // continue parts; skip what arrived meanwhile
+		for _, f := range nj.pending {
+			f.resume = true
+		}
+		q.active = append(q.active, nj)
+		q.ensureWorkersLocked(nj.spec.Site)
+	}
+	q.failed = keep
+	q.changedLocked()
+}
+
+// ClearFailed forgets failed jobs (all when no id is given).
+func (q *Queue) ClearFailed(ids ...JobID) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.failed = slices.DeleteFunc(q.failed, func(j *Job) bool {
+		return len(ids) == 0 || slices.Contains(ids, j.id)
+	})
+	q.changedLocked()
+}
+
+// ClearDone forgets the Done list (the history file keeps it).
+func (q *Queue) ClearDone() {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.done = nil
+	q.changedLocked()
+}
+
+// SetConcurrency changes the number of simultaneous transfers per site.
+func (q *Queue) SetConcurrency(n int) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.cfg.Concurrency = max(n, 1)
+	for _, j := range q.active {
+		q.ensureWorkersLocked(j.spec.Site)
+	}
+	q.changedLocked()
+}
+
+// Wait blocks until the queue has no active job left that can run (paused
+// jobs do not count), or ctx ends.
+func (q *Queue) Wait(ctx context.Context) error {
+	for {
+		q.mu.Lock()
+		busy := false
+		for _, j := range q.active {
+			if !j.paused && !q.paused || len(j.inflight) > 0 || j.expanding > 0 {
+				busy = true
+				break
+			}
+		}
+		wake := q.wake
+		q.mu.Unlock()
+		if !busy {
+			return nil
+		}
+		select {
+		case <-wake:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// Changed returns a channel closed at the next change of the queue's
+// lists or states (not of byte counters: sample those with Totals).
+func (q *Queue) Changed() <-chan struct{} {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.wake
+}
+
+// Close stops the workers (running transfers keep their partial files),
+// writes the queue file one last time and waits for all of it.
+func (q *Queue) Close() error {
+	q.mu.Lock()
+	if q.closed {
+		q.mu.Unlock()
+		return nil
+	}
+	q.closed = true
+	for _, j := range q.active {
+		cancelAll(j, errClosed)
+	}
+	q.changedLocked()
+	q.mu.Unlock()
+	q.wg.Wait()
+	q.stop()
+	close(q.saveCh)
+	<-q.saved
+	return q.save()
+}
