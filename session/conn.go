@@ -187,7 +187,7 @@ func buildListing(entries []*ftp.Entry, raw []byte) Listing {
 		if j < len(entries) && lineHolds(line, entries[j]) {
 			e := entries[j]
 			j++
-			if e.Name == "." || e.Name == ".." {
+			if selfOrParent(e) {
 				continue
 			}
 			l.Entries = append(l.Entries, fileInfo(e, e.Name, permOf(line)))
@@ -202,12 +202,19 @@ func buildListing(entries []*ftp.Entry, raw []byte) Listing {
 	// differently): keep them rather than lose them.
 	for ; j < len(entries); j++ {
 		e := entries[j]
-		if e.Name == "." || e.Name == ".." {
+		if selfOrParent(e) {
 			continue
 		}
 		l.Entries = append(l.Entries, fileInfo(e, e.Name, ""))
 	}
 	return l
+}
+
+// selfOrParent reports whether e is a folder's "." or ".." entry, which
+// listings carry and nobody wants to see. A *file* named "." or ".." is
+// kept: it is hostile, and whoever uses the name must refuse it loudly.
+func selfOrParent(e *ftp.Entry) bool {
+	return (e.Name == "." || e.Name == "..") && e.Type == ftp.EntryTypeFolder
 }
 
 // fileInfo converts jlaffaye/ftp's entry, under the given name.

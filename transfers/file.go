@@ -177,6 +177,9 @@ type counter struct {
 }
 
 func (c counter) add(n int) {
+	if c.q.cfg.onBytes != nil {
+		c.q.cfg.onBytes(n)
+	}
 	if n > 0 {
 		c.f.counted += int64(n)
 		c.j.bytes.Add(int64(n))

@@ -101,6 +101,7 @@ type Config struct {
 	OnIdle func(Totals)
 
 	backoff   time.Duration // first retry delay (default 1 s), doubling up to 30 s
+	onBytes   func(n int)   // tests: called for every chunk copied (to slow transfers down)
 	saveDelay time.Duration // coalesces queue-file writes (default 1 s)
 }
 

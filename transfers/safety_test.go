@@ -1,0 +1,180 @@
+package transfers
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ferryftps/ferry/internal/ftpd"
+)
+
+// TestHostileNames: a server lists names that would escape the target
+// folder or break the local file system. They are skipped with a message
+// naming each, the good file arrives, and nothing is written outside the
+// target folder.
+func TestHostileNames(t *testing.T) {
+	hostile := []string{"../x", "/etc/x", `a\..\b`, "..", ".", "cr\rname", "nul\x00name", "tab\tname", "c:evil", "../../../../tmp/ferry-escape"}
+	line := func(name string) string {
+		return "type=file;size=5;modify=20240101000000; " + name
+	}
+	d := startDouble(t, ftpd.Config{Listing: func(dir string) []string {
+		if dir != "/evil" {
+			return nil
+		}
+		lines := []string{line("good.txt")}
+		for _, n := range hostile {
+			lines = append(lines, line(n))
+		}
+		// A folder named ".." and one with a slash, too.
+		lines = append(lines, "type=dir;modify=20240101000000; ..", "type=dir;modify=20240101000000; ../up")
+		return lines
+	}})
+	writeTree(t, d.root, map[string][]byte{"evil/good.txt": []byte("good!")})
+	var mu sync.Mutex
+	var msgs []string
+	q := d.queue(Config{Notify: func(m string) { mu.Lock(); msgs = append(msgs, m); mu.Unlock() }})
+	parent := t.TempDir()
+	dst := filepath.Join(parent, "target")
+	q.Add(Spec{Direction: Download, Site: "s", Remote: "/evil", Local: dst, IsDir: true})
+	// Single-file jobs with hostile names are refused too.
+	q.Add(Spec{Direction: Download, Site: "s", Remote: "/evil/..", Local: dst, Size: 5},
+		Spec{Direction: Download, Site: "s", Remote: "/evil/a\\..\\b", Local: dst, Size: 5})
+	wait(t, q)
+
+	sameTree(t, "target", readTree(t, dst), map[string][]byte{"evil/": nil, "evil/good.txt": []byte("good!")})
+	entries, _ := os.ReadDir(parent)
+	if len(entries) != 1 {
+		t.Fatalf("the target's parent holds %d entries, want only the target", len(entries))
+	}
+	if _, err := os.Stat("/tmp/ferry-escape"); err == nil {
+		t.Fatal("/tmp/ferry-escape exists")
+	}
+	all := strings.Join(msgs, "\n")
+	for _, n := range append(hostile, "../up") {
+		if n == "." || n == ".." {
+			continue
+		}
+		if q := strconv.Quote(n); !strings.Contains(all, q[1:len(q)-1]) {
+			t.Errorf("no message names %q; messages:\n%s", n, all)
+		}
+	}
+	if !strings.Contains(all, "refers to a folder itself") {
+		t.Errorf("no message about \".\" or \"..\"; messages:\n%s", all)
+	}
+	for _, m := range msgs {
+		if !strings.HasPrefix(m, "Skipped /evil: ") {
+			t.Errorf("message %q: want it to say Skipped, where, and why", m)
+		}
+	}
+	if f := q.FailedJobs(); len(f) != 2 {
+		t.Fatalf("failed: %+v, want the two single-file jobs with unsafe names", f)
+	}
+}
+
+// TestConflicts: each answer to "the target exists" does what it says, in
+// both directions, and "apply to all" asks once.
+func TestConflicts(t *testing.T) {
+	newer := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	older := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		action Action
+		// source and target contents and times
+		src, dst         string
+		srcTime, dstTime time.Time
+		want             string
+		wantRenamed      string
+	}{
+		{Overwrite, "new content", "old", newer, older, "new content", ""},
+		{Skip, "new content", "old", newer, older, "old", ""},
+		{OverwriteIfNewer, "new content", "old", newer, older, "new content", ""},
+		{OverwriteIfNewer, "new content", "old", older, newer, "old", ""},
+		{OverwriteIfSizeDiffers, "new content", "old", older, newer, "new content", ""},
+		{OverwriteIfSizeDiffers, "abc", "xyz", newer, older, "xyz", ""},
+		{Resume, "0123456789", "01234", newer, older, "0123456789", ""},
+		{Resume, "0123", "0123", newer, older, "0123", ""},
+		{Rename, "new content", "old", newer, older, "old", "new content"},
+	} {
+		for _, dir := range []Direction{Download, Upload} {
+			t.Run(tc.action.String()+"/"+dir.String()+"/"+tc.dst, func(t *testing.T) {
+				d := startDouble(t, ftpd.Config{})
+				local := t.TempDir()
+				remote := filepath.Join(d.root, "f.txt")
+				srcPath, dstPath := remote, filepath.Join(local, "f.txt")
+				if dir == Upload {
+					srcPath, dstPath = dstPath, remote
+				}
+				writeTree(t, filepath.Dir(srcPath), map[string][]byte{"f.txt": []byte(tc.src)})
+				writeTree(t, filepath.Dir(dstPath), map[string][]byte{"f.txt": []byte(tc.dst)})
+				os.Chtimes(srcPath, tc.srcTime, tc.srcTime)
+				os.Chtimes(dstPath, tc.dstTime, tc.dstTime)
+				asked := 0
+				q := d.queue(Config{Resolver: resolverFunc(func(ctx context.Context, c Conflict) (Decision, error) {
+					asked++
+					if c.Source.Size != int64(len(tc.src)) || c.Target.Size != int64(len(tc.dst)) {
+						t.Errorf("conflict sizes %d/%d, want %d/%d", c.Source.Size, c.Target.Size, len(tc.src), len(tc.dst))
+					}
+					return Decision{Action: tc.action}, nil
+				})})
+				if dir == Download {
+					q.Add(Spec{Direction: Download, Site: "s", Remote: "/f.txt", Local: local, Size: int64(len(tc.src)), ModTime: tc.srcTime})
+				} else {
+					q.Add(Spec{Direction: Upload, Site: "s", Local: srcPath, Remote: "/"})
+				}
+				wait(t, q)
+				if f := q.FailedJobs(); len(f) > 0 {
+					t.Fatalf("failed: %+v", f)
+				}
+				if got, _ := os.ReadFile(dstPath); string(got) != tc.want {
+					t.Errorf("target holds %q, want %q", got, tc.want)
+				}
+				renamedPath := filepath.Join(filepath.Dir(dstPath), "f (1).txt")
+				got, err := os.ReadFile(renamedPath)
+				if tc.wantRenamed != "" && string(got) != tc.wantRenamed {
+					t.Errorf("renamed copy holds %q (%v), want %q", got, err, tc.wantRenamed)
+				}
+				if tc.wantRenamed == "" && err == nil {
+					t.Errorf("unexpected renamed copy %s", renamedPath)
+				}
+				if asked != 1 {
+					t.Errorf("asked %d times, want 1", asked)
+				}
+			})
+		}
+	}
+
+	t.Run("apply to all", func(t *testing.T) {
+		d := startDouble(t, ftpd.Config{})
+		local := t.TempDir()
+		for i := range 10 {
+			name := filepath.Join("dir", string(rune('a'+i))+".txt")
+			writeTree(t, d.root, map[string][]byte{name: []byte("server")})
+			writeTree(t, local, map[string][]byte{name: []byte("local")})
+		}
+		asked := 0
+		q := d.queue(Config{Resolver: resolverFunc(func(ctx context.Context, c Conflict) (Decision, error) {
+			asked++
+			return Decision{Action: Overwrite, ApplyToAll: true}, nil
+		})})
+		q.Add(Spec{Direction: Download, Site: "s", Remote: "/dir", Local: local, IsDir: true})
+		wait(t, q)
+		if asked != 1 {
+			t.Errorf("asked %d times with apply to all, want 1", asked)
+		}
+		for i := range 10 {
+			if got, _ := os.ReadFile(filepath.Join(local, "dir", string(rune('a'+i))+".txt")); string(got) != "server" {
+				t.Errorf("file %d holds %q, want overwritten", i, got)
+			}
+		}
+	})
+}
+
+type resolverFunc func(ctx context.Context, c Conflict) (Decision, error)
+
+func (f resolverFunc) ResolveConflict(ctx context.Context, c Conflict) (Decision, error) {
+	return f(ctx, c)
+}
