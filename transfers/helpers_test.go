@@ -25,6 +25,7 @@ import (
 type double struct {
 	t    *testing.T
 	srv  *ftpd.Server
+	port int
 	root string
 	cert tls.Certificate
 	pw   string
@@ -51,7 +52,7 @@ func startDouble(t *testing.T, cfg ftpd.Config) *double {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := &double{t: t, srv: s, root: cfg.Root, cert: cert, pw: cfg.Password, pools: map[string]*session.Pool{}}
+	d := &double{t: t, srv: s, port: s.Port(), root: cfg.Root, cert: cert, pw: cfg.Password, pools: map[string]*session.Pool{}}
 	t.Cleanup(func() {
 		d.mu.Lock()
 		for _, p := range d.pools {
@@ -59,6 +60,19 @@ func startDouble(t *testing.T, cfg ftpd.Config) *double {
 		}
 		d.mu.Unlock()
 		s.Close()
+	})
+	return d
+}
+
+// remoteDouble is a double whose server runs elsewhere (another process).
+func remoteDouble(t *testing.T, port int, certDER []byte, password string) *double {
+	d := &double{t: t, port: port, cert: tls.Certificate{Certificate: [][]byte{certDER}}, pw: password, pools: map[string]*session.Pool{}}
+	t.Cleanup(func() {
+		d.mu.Lock()
+		for _, p := range d.pools {
+			p.Close()
+		}
+		d.mu.Unlock()
 	})
 	return d
 }
@@ -77,7 +91,7 @@ func (d *double) Pool(ctx context.Context, site string) (*session.Pool, error) {
 	}
 	p := session.NewPool(func(ctx context.Context) (*session.Conn, error) {
 		return session.Dial(ctx, session.DialConfig{
-			Host: "127.0.0.1", Port: d.srv.Port(), Encryption: session.Explicit,
+			Host: "127.0.0.1", Port: d.port, Encryption: session.Explicit,
 			Timeout: 10 * time.Second,
 			VerifyServer: func(cs tls.ConnectionState) error {
 				if !bytes.Equal(cs.PeerCertificates[0].Raw, d.cert.Certificate[0]) {

@@ -162,7 +162,7 @@ type Job struct {
 	files, count atomic.Int64
 	current      atomic.Pointer[string]
 	attempt      atomic.Int32
-	meter        meter
+	meter        *meter // made when the job first runs: a queue may hold 100,000 jobs
 }
 
 // fileTask is one file of a job. rel is its path relative to the source's
@@ -633,7 +633,9 @@ func (q *Queue) Pause(id JobID) {
 func (q *Queue) pauseLocked(j *Job) {
 	j.paused = true
 	cancelAll(j, errPaused)
-	j.meter.reset()
+	if j.meter != nil {
+		j.meter.reset()
+	}
 }
 
 func cancelAll(j *Job, cause error) {

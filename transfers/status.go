@@ -163,6 +163,9 @@ func (q *Queue) statusLocked(j *Job, now time.Time) JobStatus {
 		s.Current = *c
 	}
 	if s.State == Running {
+		if j.meter == nil {
+			j.meter = new(meter)
+		}
 		s.Rate = j.meter.rate(now, s.Bytes)
 		if !s.Listing {
 			s.ETA = eta(s.Bytes, s.Total, s.Rate)

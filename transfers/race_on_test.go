@@ -1,0 +1,5 @@
+//go:build race
+
+package transfers
+
+const raceEnabled = true
