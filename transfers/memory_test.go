@@ -75,7 +75,7 @@ func TestQueueMemoryChild(t *testing.T) {
 	specs := make([]Spec, memoryFiles)
 	for i := range specs {
 		specs[i] = Spec{Direction: Download, Site: "s", SiteName: "Double",
-			Remote: fmt.Sprintf("/big/report-%06d.pdf", i), Local: local, Size: 16384, }
+			Remote: fmt.Sprintf("/big/report-%06d.pdf", i), Local: local, Size: 16384}
 	}
 	q.Add(specs...)
 	specs = nil
