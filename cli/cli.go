@@ -3,9 +3,11 @@
 package cli
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 
 	"github.com/ferryftps/ferry/internal/buildinfo"
 )
@@ -29,6 +31,8 @@ func Handles(args []string) bool {
 type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
+	in             *bufio.Reader // stdin, buffered once (see reader)
+	termMu         sync.Mutex    // the terminal: one question or progress line at a time
 }
 
 // Run runs the subcommand named by args[0] and returns the process exit code.
@@ -43,6 +47,10 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return ExitOK
 	case "ls":
 		return e.ls(args[1:])
+	case "get":
+		return e.get(args[1:])
+	case "put":
+		return e.put(args[1:])
 	case "trust":
 		return e.trust(args[1:])
 	case "sites":
@@ -55,6 +63,10 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 const usage = `Usage:
   ferry                          open the desktop app
   ferry ls [-l] [flags] URL      list a remote folder
+  ferry get [-r] [-j N] [--on-conflict A] [flags] URL... LOCALDIR
+                                 download files (folders with -r) into LOCALDIR
+  ferry put [-r] [-j N] [--on-conflict A] [flags] LOCAL... URL
+                                 upload files (folders with -r) into the remote folder URL
   ferry sites list               list saved sites
   ferry sites add NAME URL [--folder F] [--logon normal|ask|anonymous] [--password-stdin]
                                  save a site; a normal logon's password goes to the system keyring
@@ -75,6 +87,17 @@ URLs:
   host[:port]/path               the same as ftpes://
   site:NAME[/path]               a saved site (NAME may be Folder/Name)
   IPv6: ftpes://[::1]:2121/path. Passwords never go in a URL.
+
+Transfer flags (get, put):
+  -r                        transfer folders with everything in them
+  -j N                      transfers at once (default: the site's setting, else 4)
+  --on-conflict A           when a file exists: overwrite, newer (overwrite if newer),
+                            size (overwrite if the size differs), resume, rename (keep
+                            both), skip. Default: ask on a terminal, else skip.
+  Downloads go to a .ferry-part file renamed into place when whole; an
+  interrupted transfer continues from where it stopped (resume). A progress
+  line shows on a terminal; a summary always. Every file is recorded in the
+  transfer history (transfer-history.jsonl in the config folder).
 
 Connection flags:
   --password-stdin          read the password from the first line of standard input

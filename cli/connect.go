@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/term"
@@ -41,6 +42,18 @@ func (e usageError) Error() string { return e.msg }
 // connect resolves target, gets the password, and dials with the trust
 // rules: --fingerprint, the trust store, and a terminal question.
 func (e *env) connect(ctx context.Context, f *connFlags, target string) (*session.Conn, string, error) {
+	k, path, err := e.connector(ctx, f, target)
+	if err != nil {
+		return nil, "", err
+	}
+	c, err := k.Dial(ctx)
+	return c, path, err
+}
+
+// connector resolves target and gets the password: it returns what dials
+// the server (as often as needed, asking about its certificate at most
+// once) and the path the target names.
+func (e *env) connector(ctx context.Context, f *connFlags, target string) (*session.Connector, string, error) {
 	dir, err := session.ConfigDir()
 	if err != nil {
 		return nil, "", err
@@ -81,10 +94,18 @@ func (e *env) connect(ctx context.Context, f *connFlags, target string) (*sessio
 		}
 	}
 	if e.interactive() && f.fingerprint == "" {
-		k.Prompter = &termPrompter{in: bufio.NewReader(e.stdin), out: e.stderr}
+		k.Prompter = &termPrompter{in: e.reader(), out: e.stderr, mu: &e.termMu}
 	}
-	c, err := k.Dial(ctx)
-	return c, path, err
+	return k, path, nil
+}
+
+// reader returns standard input, buffered once: the password, certificate
+// and conflict questions all read from it.
+func (e *env) reader() *bufio.Reader {
+	if e.in == nil {
+		e.in = bufio.NewReader(e.stdin)
+	}
+	return e.in
 }
 
 // resolveTarget reads a URL, or site:NAME[/path] naming a saved site
@@ -153,7 +174,7 @@ func (e *env) interactive() bool {
 // --password-stdin, else from the terminal without echo. Never from argv.
 func (e *env) password(f *connFlags, site session.Site) (string, error) {
 	if f.passwordStdin {
-		line, err := bufio.NewReader(e.stdin).ReadString('\n')
+		line, err := e.reader().ReadString('\n')
 		if err != nil && !(errors.Is(err, io.EOF) && line != "") {
 			return "", usageError{"--password-stdin: no password on standard input"}
 		}
@@ -205,11 +226,14 @@ func (e *env) fail(err error) int {
 type termPrompter struct {
 	in  *bufio.Reader
 	out io.Writer
+	mu  *sync.Mutex // the terminal: one question at a time, no progress line meanwhile
 }
 
 var _ session.Prompter = (*termPrompter)(nil)
 
 func (p *termPrompter) AskTrust(ctx context.Context, q session.Question) (session.Answer, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	writeQuestion(p.out, q)
 	for i := 0; i < 5; i++ {
 		fmt.Fprint(p.out, "\nTrust this certificate? [o]nce, [a]lways, [N]o: ")

@@ -99,6 +99,9 @@ func (q *Queue) record(j *Job, out outcome, start time.Time, result string) {
 		Duration: time.Since(start).Seconds(), Result: result, Checksum: out.checksum,
 	}
 	q.addDone(r)
+	if q.cfg.OnRecord != nil {
+		q.cfg.OnRecord(r)
+	}
 	if q.cfg.History != nil {
 		if err := q.cfg.History.Append(r); err != nil {
 			q.notify("Could not write the transfer history: %v", err)

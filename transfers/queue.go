@@ -96,6 +96,9 @@ type Config struct {
 	// gives up on ("skipped ../x: unsafe file name"). Called from worker
 	// goroutines.
 	Notify func(msg string)
+	// OnRecord, if set, is told about every finished file (transferred,
+	// skipped or given up on), from a worker goroutine.
+	OnRecord func(Record)
 	// OnIdle, if set, is called (from a worker goroutine) when the last
 	// active job has ended: a batch is finished.
 	OnIdle func(Totals)
