@@ -1,0 +1,135 @@
+package transfers
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+func TestCheckName(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		ok   bool
+	}{
+		{"report.pdf", true}, {".profile", true}, {"Grüße.txt", true}, {"a b", true}, {"...", true},
+		{"", false}, {".", false}, {"..", false}, {"../x", false}, {"/etc/x", false}, {`a\..\b`, false},
+		{"a/b", false}, {"c:evil", false}, {"x\x00y", false}, {"x\ry", false}, {"x\ny", false},
+		{"x\ty", false}, {"\xff\xfe", false}, {string(make([]byte, 256)), false},
+	} {
+		err := checkName(tc.name)
+		if (err == nil) != tc.ok {
+			t.Errorf("checkName(%q) = %v, want ok=%v", tc.name, err, tc.ok)
+		}
+		if err != nil && !errors.Is(err, ErrBadName) {
+			t.Errorf("checkName(%q) = %v: not ErrBadName", tc.name, err)
+		}
+	}
+}
+
+func FuzzCheckName(f *testing.F) {
+	for _, s := range []string{"report.pdf", "..", "../x", `a\b`, "x\x00", "c:"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		if checkName(name) != nil {
+			return
+		}
+		// Whatever passes stays one element inside a folder.
+		if !filepath.IsLocal(name) || filepath.Base(name) != name {
+			t.Fatalf("checkName accepted %q", name)
+		}
+	})
+}
+
+func TestRenamed(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"report.pdf", 1, "report (1).pdf"},
+		{"archive.tar.gz", 2, "archive (2).tar.gz"},
+		{"README", 1, "README (1)"},
+		{".profile", 1, ".profile (1)"},
+		{"dir/x.txt", 3, "dir/x (3).txt"},
+	} {
+		if got := renamed(tc.in, tc.n); got != tc.want {
+			t.Errorf("renamed(%q, %d) = %q, want %q", tc.in, tc.n, got, tc.want)
+		}
+	}
+}
+
+func TestParseAction(t *testing.T) {
+	for _, a := range Actions() {
+		got, err := ParseAction(a.String())
+		if err != nil || got != a {
+			t.Errorf("ParseAction(%q) = %v, %v", a.String(), got, err)
+		}
+	}
+	if _, err := ParseAction("maybe"); err == nil {
+		t.Error("ParseAction(maybe) succeeded")
+	}
+}
+
+// TestMeter: the rate follows the window, restarts after a reset, and
+// the ETA is the rest at that rate.
+func TestMeter(t *testing.T) {
+	var m meter
+	t0 := time.Unix(1000, 0)
+	if r := m.rate(t0, 0); r != 0 {
+		t.Fatalf("first sample rate %v", r)
+	}
+	for i := 1; i <= 10; i++ {
+		m.rate(t0.Add(time.Duration(i)*time.Second), int64(i)*1_000_000)
+	}
+	// 1 MB/s steady: the window of 5 s sees 5 MB more.
+	if r := m.rate(t0.Add(11*time.Second), 11_000_000); r < 0.99e6 || r > 1.01e6 {
+		t.Fatalf("steady rate %v, want 1e6", r)
+	}
+	if d := eta(11_000_000, 21_000_000, 1e6); d != 10*time.Second {
+		t.Fatalf("eta %v, want 10s", d)
+	}
+	m.reset()
+	if r := m.rate(t0.Add(12*time.Second), 12_000_000); r != 0 {
+		t.Fatalf("rate right after reset %v, want 0", r)
+	}
+	if eta(5, 5, 1) != 0 || eta(1, 5, 0) != 0 {
+		t.Fatal("eta of a finished or stalled transfer is not 0")
+	}
+}
+
+// TestHistoryRotation: the history stays bounded, keeps the newest lines,
+// and Last reads across the rotation.
+func TestHistoryRotation(t *testing.T) {
+	dir := t.TempDir()
+	h := &History{Path: filepath.Join(dir, HistoryFile), MaxBytes: 2000, Keep: 2}
+	for i := range 100 {
+		if err := h.Append(Record{Time: time.Unix(int64(i), 0).UTC(), Site: "Office", Direction: "upload",
+			Remote: fmt.Sprintf("/in/%d.txt", i), Local: "/home/x", Size: int64(i), Result: "ok"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	entries, _ := os.ReadDir(dir)
+	var total int64
+	for _, e := range entries {
+		fi, _ := e.Info()
+		total += fi.Size()
+	}
+	if len(entries) != 3 || total > 3*2000 {
+		t.Fatalf("%d files, %d bytes: want the file and 2 rotations within 6000 bytes", len(entries), total)
+	}
+	recs, err := h.Last(10)
+	if err != nil || len(recs) != 10 || recs[9].Size != 99 || recs[0].Size != 90 {
+		t.Fatalf("Last(10) = %d records (%v), want 90…99", len(recs), err)
+	}
+	// A line cut short by a crash is skipped, not fatal.
+	f, _ := os.OpenFile(h.Path, os.O_APPEND|os.O_WRONLY, 0)
+	f.WriteString(`{"time":"2020`)
+	f.Close()
+	if recs, err := h.Last(3); err != nil || len(recs) != 3 {
+		t.Fatalf("Last after a torn line: %d, %v", len(recs), err)
+	}
+}
