@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -123,6 +124,20 @@ func (c *Conn) TLS() *TLSInfo {
 	c.d.mu.Lock()
 	defer c.d.mu.Unlock()
 	return c.d.ctrlTLS
+}
+
+// Certificate describes the certificate the server presented on the
+// control connection (for the status bar's lock icon), with roots as the
+// certificate authorities to check it against (nil: the system's). ok is
+// false for plain FTP.
+func (c *Conn) Certificate(host string, port int, roots *x509.CertPool) (info CertInfo, ok bool) {
+	c.d.mu.Lock()
+	cs := c.d.ctrlState
+	c.d.mu.Unlock()
+	if len(cs.PeerCertificates) == 0 {
+		return CertInfo{}, false
+	}
+	return NewCertInfo(host, port, cs, roots, time.Now()), true
 }
 
 // Features reports whether the server announced a FEAT keyword (MLST, MFMT,

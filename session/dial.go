@@ -102,6 +102,7 @@ type dialer struct {
 	raw       *rawConn // the control socket
 	ctrlConn  net.Conn // the control connection as jlaffaye/ftp sees it (secured, logged)
 	ctrlTLS   *TLSInfo
+	ctrlState tls.ConnectionState // the control connection's handshake, once verified
 	leaf      *x509.Certificate
 	dataRaws  map[*rawConn]struct{}
 	dialed    bool
@@ -293,6 +294,7 @@ func (d *dialer) verifyControl(cs tls.ConnectionState) error {
 	}
 	d.mu.Lock()
 	d.leaf = cs.PeerCertificates[0]
+	d.ctrlState = cs
 	d.ctrlTLS = &TLSInfo{Version: tls.VersionName(cs.Version), Cipher: tls.CipherSuiteName(cs.CipherSuite)}
 	d.mu.Unlock()
 	d.logTLS(cs, false)
