@@ -106,6 +106,23 @@ func (p *Pool) Get(ctx context.Context) (*Conn, error) {
 	case <-p.stop:
 		return nil, ErrPoolClosed
 	}
+	return p.take(ctx)
+}
+
+// TryGet is Get without the wait: it returns nil and no error when every
+// slot is in use. A transfer uses it to add connections only while they
+// are free (a large download in several segments).
+func (p *Pool) TryGet(ctx context.Context) (*Conn, error) {
+	select {
+	case p.slots <- struct{}{}:
+	default:
+		return nil, nil
+	}
+	return p.take(ctx)
+}
+
+// take hands out a connection for a slot already taken.
+func (p *Pool) take(ctx context.Context) (*Conn, error) {
 	for {
 		p.mu.Lock()
 		if p.closed {

@@ -197,3 +197,45 @@ func TestRestart(t *testing.T) {
 		return json.Unmarshal(data, &saved) == nil && len(saved.Jobs) == 0
 	})
 }
+
+// TestSegmentedDownload: a large file comes over several connections at
+// once, each its own range, and arrives whole — also when connections are
+// cut in the middle (the next try continues from the whole prefix).
+func TestSegmentedDownload(t *testing.T) {
+	for _, cut := range []bool{false, true} {
+		t.Run(map[bool]string{false: "clean", true: "cuts"}[cut], func(t *testing.T) {
+			cfg := ftpd.Config{}
+			var faults *ftpd.Faults
+			if cut {
+				faults = &ftpd.Faults{Rate: 0.3, CutAfter: 2 << 20, Seed: 3}
+				cfg.Faults = faults
+			}
+			d := startDouble(t, cfg)
+			data := bigData(8<<20 + 12345)
+			writeTree(t, d.root, map[string][]byte{"big.bin": data})
+			q := d.queue(Config{segmentMin: 1 << 20, Attempts: 20})
+			local := t.TempDir()
+			q.Add(Spec{Direction: Download, Site: "s", Remote: "/big.bin", Local: local, Size: int64(len(data))})
+			wait(t, q)
+			if f := q.FailedJobs(); len(f) > 0 {
+				t.Fatalf("failed: %+v", f)
+			}
+			if got, _ := os.ReadFile(filepath.Join(local, "big.bin")); !bytes.Equal(got, data) {
+				t.Fatalf("got %d bytes, not the file", len(got))
+			}
+			rests := map[string]bool{}
+			for _, c := range d.srv.Commands() {
+				if strings.HasPrefix(c, "REST ") {
+					rests[c] = true
+				}
+			}
+			if len(rests) < 3 {
+				t.Fatalf("REST offsets %v: want the file fetched in segments", rests)
+			}
+			if r := q.Done(); len(r) != 1 || !strings.HasPrefix(r[0].Checksum, "SHA-256 ") {
+				t.Fatalf("done %+v: want one record with a checksum", r)
+			}
+			t.Logf("%d distinct REST offsets, %d cuts", len(rests), faults.Cuts())
+		})
+	}
+}

@@ -103,9 +103,10 @@ type Config struct {
 	// active job has ended: a batch is finished.
 	OnIdle func(Totals)
 
-	backoff   time.Duration // first retry delay (default 1 s), doubling up to 30 s
-	onBytes   func(n int)   // tests: called for every chunk copied (to slow transfers down)
-	saveDelay time.Duration // coalesces queue-file writes (default 1 s)
+	backoff    time.Duration // first retry delay (default 1 s), doubling up to 30 s
+	onBytes    func(n int)   // tests: called for every chunk copied (to slow transfers down)
+	segmentMin int64         // least bytes per download segment (default 16 MiB)
+	saveDelay  time.Duration // coalesces queue-file writes (default 1 s)
 }
 
 // Queue runs transfer jobs: FIFO per site, Concurrency at a time, with
@@ -174,7 +175,7 @@ type fileTask struct {
 	rel     string
 	size    int64 // -1: unknown
 	mtime   time.Time
-	counted int64 // bytes of this file counted as done so far
+	counted atomic.Int64 // bytes of this file counted as done so far
 	tries   int
 	resume  bool // a part of ours exists (paused, cut, restored): continue it
 }
@@ -433,8 +434,7 @@ func (q *Queue) addFilesLocked(j *Job, files []*fileTask, dirs []dirTask) {
 // progress moves a file's done-bytes to n (resuming at an offset counts the
 // part already there; a restart from zero takes bytes back).
 func (q *Queue) progress(j *Job, f *fileTask, n int64) {
-	d := n - f.counted
-	f.counted = n
+	d := n - f.counted.Swap(n)
 	j.bytes.Add(d)
 	q.bytes.Add(d)
 }
@@ -561,7 +561,7 @@ func retryable(err error) bool {
 	return errors.Is(err, session.ErrConnectionLost) || errors.Is(err, session.ErrTimeout) ||
 		errors.Is(err, session.ErrDataConnection) || errors.Is(err, session.ErrTLSReuse) ||
 		errors.Is(err, errIncomplete) || errors.Is(err, errChecksum) ||
-		errors.As(err, &ne) && !errors.Is(err, context.Canceled)
+		errors.As(err, &ne) && ne.Timeout()
 }
 
 // siteFatal reports whether a failure to connect stops every job of the
