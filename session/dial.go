@@ -438,10 +438,7 @@ func (d *dialer) dialData(network, address string) (net.Conn, error) {
 		return &plainData{rawConn: raw, d: d, tee: tee}, nil
 	}
 	// No Handshake here (DESIGN.md): it runs on the first read or write.
-	// TLS reads a record header, then its body, in small reads: a buffer
-	// below it turns those into few large reads of the socket.
-	buffered := &bufferedConn{Conn: raw, r: bufio.NewReaderSize(raw, 256<<10)}
-	return &trackedData{dataConn: &dataConn{Conn: tls.Client(buffered, d.data), raw: raw, closeTimeout: defaultCloseTimeout}, d: d, tee: tee}, nil
+	return &trackedData{dataConn: &dataConn{Conn: tls.Client(raw, d.data), raw: raw, closeTimeout: defaultCloseTimeout}, d: d, tee: tee}, nil
 }
 
 func (d *dialer) forget(raw *rawConn) {

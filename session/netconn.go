@@ -1,7 +1,6 @@
 package session
 
 import (
-	"bufio"
 	"crypto/tls"
 	"errors"
 	"io"
@@ -85,14 +84,6 @@ func (c *prefixConn) Read(p []byte) (int, error) {
 	}
 	return c.Conn.Read(p)
 }
-
-// bufferedConn reads through a buffer.
-type bufferedConn struct {
-	net.Conn
-	r *bufio.Reader
-}
-
-func (c *bufferedConn) Read(p []byte) (int, error) { return c.r.Read(p) }
 
 // logConn logs the plaintext of a control connection: what is written as
 // commands (secrets masked), what is read as reply lines.

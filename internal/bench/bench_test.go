@@ -11,6 +11,7 @@
 //	BENCH_QUICK=1      a 64 MiB file, a 100-file tree and 1 run, to check the harness
 //	BENCH_RUNS=N       runs per measurement (default 3, quick 1); the median counts
 //	BENCH_FERRY=PATH   use this ferry binary instead of building one from the repository
+//	BENCH_ONLY=TEXT    only the workloads whose label contains TEXT ("down", "tree")
 package bench
 
 import (
@@ -313,7 +314,11 @@ func (b *bench) server(t *testing.T, srv *ftpslab.Server) {
 		{b.cfg.treeLabel() + " down", true, true, []string{toolFerry, toolLftp, toolLftp12}},
 		{b.cfg.treeLabel() + " up", false, true, []string{toolFerry, toolLftp, toolLftp12}},
 	}
+	only := os.Getenv("BENCH_ONLY")
 	for _, w := range workloads {
+		if only != "" && !strings.Contains(w.label, only) {
+			continue
+		}
 		var rows []*row
 		for _, tool := range w.tools {
 			r := &row{server: string(srv.Kind), workload: w.label, tool: tool, down: w.down, tree: w.tree,
@@ -969,3 +974,34 @@ func (t *tailBuffer) Write(p []byte) (int, error) {
 }
 
 func (t *tailBuffer) String() string { return string(t.b) }
+
+// TestLabHold keeps one lab server up for profiling by hand
+// (BENCH_HOLD=vsftpd-explicit): it prints the URL, password and fingerprint,
+// serves a 1 GiB big.bin, and stops when /tmp/ferry-bench-stop appears or
+// after 20 minutes.
+func TestLabHold(t *testing.T) {
+	kind := ftpslab.Kind(os.Getenv("BENCH_HOLD"))
+	if kind == "" {
+		t.Skip("set BENCH_HOLD to a lab kind")
+	}
+	srv := ftpslab.Start(t, kind)
+	block := make([]byte, 1<<20)
+	must(t, fillRandom(block))
+	f, err := os.Create(filepath.Join(srv.Root, "big.bin"))
+	must(t, err)
+	for range 1024 {
+		_, err := f.Write(block)
+		must(t, err)
+	}
+	must(t, f.Close())
+	must(t, os.Chown(filepath.Join(srv.Root, "big.bin"), 999, 995))
+	fp := srv.Fingerprint()
+	fmt.Printf("HOLD ftpes://%s@%s:%d/big.bin password=%s fingerprint=sha256:%s\n", srv.User, srv.Host, srv.Port, srv.Password, hex.EncodeToString(fp[:]))
+	os.Remove("/tmp/ferry-bench-stop")
+	for range 1200 {
+		if _, err := os.Stat("/tmp/ferry-bench-stop"); err == nil {
+			return
+		}
+		time.Sleep(time.Second)
+	}
+}
