@@ -1,54 +1,497 @@
 package ui
 
 import (
+	"context"
+	"errors"
+	"fmt"
+	"github.com/ferryftps/ferry/ui/internal/uido"
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+	"strconv"
+	"strings"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/ferryftps/ferry/session"
+	"github.com/ferryftps/ferry/transfers"
+	"github.com/ferryftps/ferry/ui/dialogs"
+	"github.com/ferryftps/ferry/ui/pane"
+	"github.com/ferryftps/ferry/ui/queueview"
+	"github.com/ferryftps/ferry/ui/sitemgr"
 )
 
-// MainView is the main window's content: the local pane and the remote pane
-// side by side, and a status bar. Not safe for concurrent use: touch it only
-// on the UI goroutine.
-type MainView struct {
-	local  *paneFrame
-	remote *paneFrame
-	status *widget.Label
-	root   fyne.CanvasObject
+// Env is what the main window works with: where the config lives and the
+// engine's stores. Tests build one over temporary folders.
+type Env struct {
+	App     fyne.App
+	Win     fyne.Window
+	Dir     string // config folder
+	Sites   *session.SiteStore
+	Secrets *session.Secrets
+	Trust   *session.TrustStore
+	// LocalHome is where the local pane starts ("" = the user's home).
+	LocalHome string
 }
 
-// NewMainView builds the main window's content in its initial state: no
-// connection.
-func NewMainView() *MainView {
-	v := &MainView{
-		local:  newPaneFrame("This computer", "Local files appear here."),
-		remote: newPaneFrame("Server", "Not connected."),
-		status: widget.NewLabel("Not connected"),
+// MainView is the main window's content: the quick-connect bar, the local
+// and remote panes, the queue and log, and a status bar. Not safe for
+// concurrent use: touch it only on the UI goroutine; its engine work runs
+// on goroutines that come back through fyne.Do.
+type MainView struct {
+	env   Env
+	ctx   context.Context
+	stop  context.CancelFunc
+	do    func(func())
+	prefs fyne.Preferences
+
+	hub     *session.LogHub
+	conns   *conns
+	queue   *transfers.Queue
+	history *transfers.History
+	current *server // the site the remote pane shows; nil when not connected
+
+	local, remote *pane.Pane
+	drag          *pane.DragController
+	qv            *queueview.View
+	logView       *queueview.Log
+
+	host, user, password, port *widget.Entry
+	connectBtn, disconnectBtn  *widget.Button
+	recentBtn, sitesBtn        *widget.Button
+	settingsBtn                *widget.Button
+	status                     *widget.Label
+	tlsLabel                   *widget.Label
+	lock                       *widget.Button
+	focused                    bool
+
+	root fyne.CanvasObject
+}
+
+// Preference keys (plain JSON: never a secret).
+const (
+	prefRecent      = "recent"      // newline-separated URLs, newest first
+	prefConcurrency = "concurrency" // transfers per site
+	prefTLS12       = "tls12"       // TLS 1.2 at most for quick connections
+	prefShowHidden  = "show-hidden" // panes start showing hidden files
+	maxRecent       = 10
+)
+
+// NewMainView builds the main window's content and starts the engine: the
+// queue (restored from the last run, paused), the log and the panes.
+func NewMainView(env Env) *MainView {
+	v := &MainView{env: env, do: uido.Do, focused: true}
+	v.ctx, v.stop = context.WithCancel(context.Background())
+	v.prefs = env.App.Preferences()
+	v.hub = session.NewLogHub(5000)
+	trust := &session.Trust{Store: env.Trust}
+	v.conns = &conns{
+		sites: env.Sites, trust: trust, log: v.hub.Log,
+		prompter: &dialogs.Prompter{Win: env.Win}, asker: &dialogs.PasswordPrompter{Win: env.Win},
+		concurrency: func() int { return v.prefs.IntWithFallback(prefConcurrency, 4) },
 	}
-	split := container.NewHSplit(v.local.root, v.remote.root)
-	split.Offset = 0.5
-	v.root = container.NewBorder(nil, v.status, nil, nil, split)
+	if env.Secrets != nil {
+		v.conns.secrets = env.Secrets
+	}
+	v.history = transfers.OpenHistory(env.Dir)
+	v.queue = transfers.New(transfers.Config{
+		Connections: v.conns,
+		Resolver:    &dialogs.ConflictResolver{Win: env.Win},
+		Concurrency: v.prefs.IntWithFallback(prefConcurrency, 4),
+		History:     v.history,
+		StatePath:   transfers.QueuePath(env.Dir),
+		Notify:      func(msg string) { v.hub.Log(session.Entry{Kind: session.EntryInfo, Text: msg}) },
+		OnIdle:      v.batchDone,
+	})
+
+	v.drag = pane.NewDragController()
+	v.local = pane.New("This computer", env.Win, v.drag)
+	v.remote = pane.New("Server", env.Win, v.drag)
+	v.local.SetPeer(v.remote)
+	v.remote.SetPeer(v.local)
+	v.local.OnTransfer = v.transfer
+	v.remote.OnTransfer = v.transfer
+	v.local.SetFS(&pane.LocalFS{HomeDir: env.LocalHome})
+	hidden := v.prefs.Bool(prefShowHidden)
+	v.local.SetShowHidden(hidden)
+	v.remote.SetShowHidden(hidden)
+
+	v.qv = queueview.New(v.queue, env.Win)
+	v.logView = queueview.NewLog(v.hub, env.Win)
+	v.qv.SetLog(v.logView)
+	v.qv.SetHistoryPath(v.history.Path)
+
+	v.buildBar()
+	v.status = &widget.Label{Text: "Not connected", Truncation: fyne.TextTruncateEllipsis}
+	v.tlsLabel = &widget.Label{Importance: widget.LowImportance}
+	v.lock = &widget.Button{Icon: theme.VisibilityIcon(), Importance: widget.LowImportance, OnTapped: v.showCertificate}
+	v.lock.Disable()
+	v.settingsBtn = &widget.Button{Text: "Settings", Icon: theme.SettingsIcon(), Importance: widget.LowImportance, OnTapped: v.showSettings}
+	statusBar := container.NewBorder(nil, nil, nil, container.NewHBox(v.tlsLabel, v.lock, v.settingsBtn), v.status)
+
+	panes := container.NewHSplit(v.local.Content(), v.remote.Content())
+	panes.Offset = 0.5
+	body := container.NewVSplit(panes, v.qv.Content())
+	body.Offset = 0.66
+	content := container.NewBorder(v.bar(), container.NewVBox(widget.NewSeparator(), statusBar), nil, nil, body)
+	v.root = container.NewStack(content, v.drag.Layer())
+
+	env.Win.SetOnDropped(v.dropped)
+	if lc := env.App.Lifecycle(); lc != nil {
+		lc.SetOnEnteredForeground(func() { v.focused = true })
+		lc.SetOnExitedForeground(func() { v.focused = false })
+	}
+	if n, err := v.queue.Restore(); err != nil {
+		v.setStatus("Could not read the queue from last time: "+err.Error(), widget.DangerImportance)
+	} else if n > 0 {
+		v.setStatus(fmt.Sprintf("%d %s from last time wait in the queue, paused: press Resume all to continue.", n, plural(n, "transfer", "transfers")), widget.MediumImportance)
+	}
+	v.qv.Start()
 	return v
 }
 
 // Content returns the object to put in the window.
 func (v *MainView) Content() fyne.CanvasObject { return v.root }
 
-// paneFrame is one side of the two-pane browser: a title and, below it, the
-// pane's body, which shows a sentence saying what state the pane is in.
-type paneFrame struct {
-	title *widget.Label
-	state *widget.Label
-	root  fyne.CanvasObject
+// Close stops the engine: running transfers keep their partial files and
+// the queue is saved for the next start.
+func (v *MainView) Close() {
+	v.stop()
+	v.qv.Stop()
+	v.logView.Close()
+	v.queue.Close()
+	v.conns.Close()
 }
 
-func newPaneFrame(title, state string) *paneFrame {
-	p := &paneFrame{
-		title: &widget.Label{Text: title, TextStyle: fyne.TextStyle{Bold: true}},
-		state: &widget.Label{Text: state, Alignment: fyne.TextAlignCenter, Importance: widget.LowImportance},
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
 	}
-	p.root = container.NewBorder(
-		container.NewVBox(p.title, widget.NewSeparator()), nil, nil, nil,
-		container.NewCenter(p.state),
-	)
-	return p
+	return many
+}
+
+// --- Quick connect -----------------------------------------------------------
+
+func (v *MainView) buildBar() {
+	v.host = &widget.Entry{PlaceHolder: "Host or URL (ftpes://…, ftps://…)", OnSubmitted: func(string) { v.quickConnect() }}
+	v.host.ExtendBaseWidget(v.host)
+	v.user = &widget.Entry{PlaceHolder: "User", OnSubmitted: func(string) { v.quickConnect() }}
+	v.user.ExtendBaseWidget(v.user)
+	v.password = &widget.Entry{PlaceHolder: "Password", Password: true, OnSubmitted: func(string) { v.quickConnect() }}
+	v.password.ExtendBaseWidget(v.password)
+	v.port = &widget.Entry{PlaceHolder: "Port", OnSubmitted: func(string) { v.quickConnect() }}
+	v.port.ExtendBaseWidget(v.port)
+	v.connectBtn = &widget.Button{Text: "Connect", Icon: theme.LoginIcon(), Importance: widget.HighImportance, OnTapped: v.quickConnect}
+	v.disconnectBtn = &widget.Button{Text: "Disconnect", Icon: theme.LogoutIcon(), OnTapped: v.disconnect}
+	v.disconnectBtn.Disable()
+	v.recentBtn = &widget.Button{Text: "Recent", Icon: theme.HistoryIcon(), OnTapped: v.showRecent}
+	v.sitesBtn = &widget.Button{Text: "Sites", Icon: theme.StorageIcon(), OnTapped: v.showSites}
+}
+
+// bar lays the quick-connect bar out: fields grow, buttons keep their size.
+func (v *MainView) bar() fyne.CanvasObject {
+	port := container.NewGridWrap(fyne.NewSize(80, v.port.MinSize().Height), v.port)
+	fields := container.NewGridWithColumns(3, v.host, v.user, v.password)
+	return container.NewBorder(nil, nil, v.sitesBtn,
+		container.NewHBox(port, v.connectBtn, v.disconnectBtn, v.recentBtn), fields)
+}
+
+// quickSite turns the quick-connect fields into a site.
+func (v *MainView) quickSite() (session.Site, error) {
+	host := strings.TrimSpace(v.host.Text)
+	if host == "" {
+		return session.Site{}, errors.New("type the server's address (host name or ftpes:// URL)")
+	}
+	site, _, err := session.ParseURL(host, false)
+	if err != nil {
+		if errors.Is(err, session.ErrPlainRefused) {
+			return site, errors.New("plain ftp:// is not encrypted: save it as a site with \"Plain FTP\" if you must use it")
+		}
+		return site, err
+	}
+	if u := strings.TrimSpace(v.user.Text); u != "" {
+		site.User = u
+	}
+	if p := strings.TrimSpace(v.port.Text); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 1 || n > 65535 {
+			return site, fmt.Errorf("the port %q is not a number from 1 to 65535", p)
+		}
+		site.Port = n
+	}
+	if site.User == "" {
+		site.Logon = session.LogonAnonymous
+	} else if v.password.Text == "" {
+		site.Logon = session.LogonAsk
+	}
+	site.TLS12Max = v.prefs.Bool(prefTLS12)
+	return site, site.Validate()
+}
+
+func (v *MainView) quickConnect() {
+	site, err := v.quickSite()
+	if err != nil {
+		v.setStatus("Cannot connect: "+err.Error(), widget.DangerImportance)
+		return
+	}
+	pw := v.password.Text
+	v.password.SetText("") // a password lives in the field no longer than needed
+	v.connect(site, pw, "")
+}
+
+// connect opens site in the remote pane. dir: the folder to show ("" = the
+// site's remote folder, else the server's start folder).
+func (v *MainView) connect(site session.Site, password, dir string) {
+	v.setStatus("Connecting to "+siteName(site)+"…", widget.MediumImportance)
+	v.connectBtn.Disable()
+	go func() {
+		s, err := v.conns.Connect(v.ctx, site, password)
+		v.do(func() {
+			v.connectBtn.Enable()
+			if err != nil {
+				v.setStatus(connectError(site, err), widget.DangerImportance)
+				return
+			}
+			if v.current != nil && v.current.key != s.key {
+				v.conns.Disconnect(v.current.key)
+			}
+			v.current = s
+			v.remote.SetFS(pane.NewRemoteFS(s.pool, site))
+			if dir != "" {
+				v.remote.Open(dir)
+			}
+			if site.LocalDir != "" {
+				v.local.Open(site.LocalDir)
+			}
+			v.disconnectBtn.Enable()
+			v.lock.Enable()
+			v.showConnected()
+			if site.ID == "" {
+				v.addRecent(site.URL("/"))
+			}
+		})
+	}()
+}
+
+// connectError says what went wrong and what to do next.
+func connectError(site session.Site, err error) string {
+	name := siteName(site)
+	switch {
+	case errors.Is(err, session.ErrAuth):
+		return "Could not log in to " + name + ": the server refused the user name or password. Check them and connect again."
+	case errors.Is(err, session.ErrCertRejected), errors.Is(err, context.Canceled):
+		return "Not connected to " + name + ": you did not trust its certificate."
+	case errors.Is(err, session.ErrTLSRequired):
+		return "Could not connect to " + name + ": the server refused to encrypt the connection. Ferry never falls back to plain FTP."
+	}
+	return "Could not connect to " + name + ": " + err.Error() + ". Check the address and port, then connect again."
+}
+
+func (v *MainView) showConnected() {
+	s := v.current
+	if s == nil {
+		return
+	}
+	text := "Connected to " + siteName(s.site)
+	if c, err := s.pool.Browse(v.ctx); err == nil {
+		if t := c.TLS(); t != nil {
+			v.tlsLabel.SetText(t.Version + ", " + t.Cipher)
+			v.lock.SetIcon(theme.ConfirmIcon())
+		} else {
+			v.tlsLabel.SetText("NOT ENCRYPTED")
+			v.tlsLabel.Importance = widget.DangerImportance
+		}
+	}
+	v.setStatus(text, widget.SuccessImportance)
+}
+
+func (v *MainView) disconnect() {
+	if v.current != nil {
+		v.conns.Disconnect(v.current.key)
+		v.current = nil
+	}
+	v.remote.SetFS(nil)
+	v.disconnectBtn.Disable()
+	v.lock.Disable()
+	v.lock.SetIcon(theme.VisibilityIcon())
+	v.tlsLabel.SetText("")
+	v.setStatus("Not connected", widget.MediumImportance)
+}
+
+func (v *MainView) setStatus(text string, imp widget.Importance) {
+	v.status.Importance = imp
+	v.status.SetText(text)
+}
+
+// showCertificate opens the current connection's certificate (the lock).
+func (v *MainView) showCertificate() {
+	s := v.current
+	if s == nil {
+		return
+	}
+	c, err := s.pool.Browse(v.ctx)
+	if err != nil {
+		dialog.ShowError(err, v.env.Win)
+		return
+	}
+	info, ok := c.Certificate(s.site.Host, s.site.EffectivePort(), nil)
+	if !ok {
+		dialog.ShowInformation("Not encrypted", "This connection is plain FTP: there is no certificate, and passwords and files cross the network readable by anyone on the way.", v.env.Win)
+		return
+	}
+	dialogs.ShowCertificateInfo(v.env.Win, info)
+}
+
+// --- Recent connections ------------------------------------------------------
+
+func (v *MainView) recent() []string {
+	var out []string
+	for _, s := range strings.Split(v.prefs.String(prefRecent), "\n") {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (v *MainView) addRecent(u string) {
+	list := []string{u}
+	for _, r := range v.recent() {
+		if r != u && len(list) < maxRecent {
+			list = append(list, r)
+		}
+	}
+	v.prefs.SetString(prefRecent, strings.Join(list, "\n"))
+}
+
+func (v *MainView) showRecent() {
+	list := v.recent()
+	if len(list) == 0 {
+		dialog.ShowInformation("Recent connections", "No recent connections yet. Connect once with the bar and the server appears here.", v.env.Win)
+		return
+	}
+	var items []*fyne.MenuItem
+	for _, u := range list {
+		items = append(items, fyne.NewMenuItem(u, func() { v.fillFromURL(u) }))
+	}
+	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(v.recentBtn)
+	widget.ShowPopUpMenuAtPosition(fyne.NewMenu("", items...), v.env.Win.Canvas(), pos.AddXY(0, v.recentBtn.Size().Height))
+}
+
+// fillFromURL puts a recent URL into the bar, ready for the password.
+func (v *MainView) fillFromURL(raw string) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return
+	}
+	user := ""
+	if u.User != nil {
+		user = u.User.Username()
+	}
+	u.User = nil
+	v.host.SetText(u.String())
+	v.user.SetText(user)
+	v.port.SetText("")
+	v.env.Win.Canvas().Focus(v.password)
+}
+
+// --- Sites -------------------------------------------------------------------
+
+func (v *MainView) showSites() {
+	if v.env.Sites == nil {
+		return
+	}
+	var sec sitemgr.Secrets
+	if v.env.Secrets != nil {
+		sec = v.env.Secrets
+	}
+	m := sitemgr.New(v.env.Win, v.env.Sites, sec)
+	m.OnConnect = func(site session.Site, password string) { v.connect(site, password, site.RemoteDir) }
+	m.Show()
+}
+
+// --- Transfers ---------------------------------------------------------------
+
+// transfer turns a drop or a menu command into queue jobs.
+func (v *MainView) transfer(entries []pane.Entry, fromDir string, target *pane.Pane, targetDir string) {
+	if v.current == nil {
+		v.setStatus("Connect to a server first: then drag files between the panes.", widget.MediumImportance)
+		return
+	}
+	s := v.current
+	up := target == v.remote
+	var specs []transfers.Spec
+	for _, e := range entries {
+		spec := transfers.Spec{Site: s.key, SiteName: siteName(s.site), IsDir: e.IsDir, Size: e.Size, ModTime: e.ModTime}
+		if e.IsDir {
+			spec.Size = -1
+		}
+		if up {
+			spec.Direction = transfers.Upload
+			spec.Local = filepath.Join(fromDir, e.Name)
+			spec.Remote = targetDir
+		} else {
+			spec.Direction = transfers.Download
+			spec.Remote = path.Join(fromDir, e.Name)
+			spec.Local = targetDir
+		}
+		specs = append(specs, spec)
+	}
+	v.queue.Add(specs...)
+}
+
+// dropped uploads files dropped from the file manager onto the remote pane.
+func (v *MainView) dropped(pos fyne.Position, uris []fyne.URI) {
+	dir, ok := v.remote.DropTarget(pos)
+	if !ok {
+		if _, onLocal := v.local.DropTarget(pos); onLocal {
+			v.setStatus("Drop files on the server's pane to upload them.", widget.MediumImportance)
+		}
+		return
+	}
+	if v.current == nil {
+		v.setStatus("Connect to a server first, then drop files on its pane to upload them.", widget.MediumImportance)
+		return
+	}
+	var entries []pane.Entry
+	byDir := map[string][]pane.Entry{}
+	for _, u := range uris {
+		if u.Scheme() != "file" {
+			continue
+		}
+		fi, err := os.Stat(u.Path())
+		if err != nil {
+			continue
+		}
+		e := pane.Entry{Name: fi.Name(), Size: fi.Size(), ModTime: fi.ModTime(), IsDir: fi.IsDir()}
+		byDir[filepath.Dir(u.Path())] = append(byDir[filepath.Dir(u.Path())], e)
+		entries = append(entries, e)
+	}
+	for from, es := range byDir {
+		v.transfer(es, from, v.remote, dir)
+	}
+}
+
+// batchDone refreshes the panes and, when Ferry is in the background, says
+// so with a desktop notification. Called from an engine goroutine.
+func (v *MainView) batchDone(t transfers.Totals) {
+	v.do(func() {
+		v.local.Refresh()
+		if v.current != nil {
+			v.remote.Refresh()
+		}
+		failed := len(v.queue.FailedJobs())
+		msg := fmt.Sprintf("%d %s transferred", t.Files, plural(int(t.Files), "file", "files"))
+		if failed > 0 {
+			msg += fmt.Sprintf(", %d failed: see the Failed tab", failed)
+		}
+		if !v.focused {
+			v.env.App.SendNotification(fyne.NewNotification("Ferry: transfers finished", msg))
+		}
+	})
 }

@@ -1,26 +1,300 @@
 package ui
 
 import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
 	"testing"
+	"time"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/ferryftps/ferry/internal/ftpslab"
+	"github.com/ferryftps/ferry/session"
+	"github.com/ferryftps/ferry/ui/internal/uido"
 )
 
-func TestMainViewStartsDisconnected(t *testing.T) {
-	test.NewTempApp(t)
-	v := NewMainView()
-	w := test.NewTempWindow(t, v.Content())
-	w.Resize(w.Content().MinSize().Max(w.Canvas().Size()))
-	for _, want := range []struct {
-		got, want string
-	}{
-		{v.local.title.Text, "This computer"},
-		{v.remote.title.Text, "Server"},
-		{v.remote.state.Text, "Not connected."},
-		{v.status.Text, "Not connected"},
-	} {
-		if want.got != want.want {
-			t.Errorf("got %q, want %q", want.got, want.want)
+// fixture is the whole main window under Fyne's test driver. Engine
+// callbacks (uido.Do) and the test's own steps take turns under one lock,
+// as they would on the one UI goroutine of the real driver.
+type fixture struct {
+	t   *testing.T
+	mu  sync.Mutex
+	w   fyne.Window
+	v   *MainView
+	dir string
+}
+
+func newFixture(t *testing.T, home string) *fixture {
+	t.Helper()
+	f := &fixture{t: t, dir: t.TempDir()}
+	t.Cleanup(uido.SetForTest(func(fn func()) { f.mu.Lock(); defer f.mu.Unlock(); fn() }))
+	a := test.NewTempApp(t)
+	sites, err := session.OpenSiteStore(f.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	trust, err := session.OpenTrustStore(f.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.ui(func() {
+		f.w = a.NewWindow("Ferry")
+		f.v = NewMainView(Env{App: a, Win: f.w, Dir: f.dir, Sites: sites, Trust: trust, LocalHome: home})
+		f.w.SetContent(f.v.Content())
+		f.w.Resize(fyne.NewSize(1200, 800))
+	})
+	t.Cleanup(func() { f.v.Close(); f.ui(func() { f.w.Close() }) })
+	return f
+}
+
+// ui runs fn as the UI goroutine would: never beside an engine callback.
+func (f *fixture) ui(fn func()) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	fn()
+}
+
+// until polls cond (on the UI's turn) for up to 20 s.
+func (f *fixture) until(what string, cond func() bool) {
+	f.t.Helper()
+	for range 2000 {
+		ok := false
+		f.ui(func() { ok = cond() })
+		if ok {
+			return
 		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	var status string
+	f.ui(func() { status = f.v.status.Text })
+	f.t.Fatalf("timed out waiting for %s (status: %q)", what, status)
+}
+
+// walk visits every object on the window's canvas, overlays included.
+func walk(o fyne.CanvasObject, visit func(fyne.CanvasObject) bool) bool {
+	if o == nil || !o.Visible() {
+		return false
+	}
+	if visit(o) {
+		return true
+	}
+	switch x := o.(type) {
+	case *fyne.Container:
+		for _, c := range x.Objects {
+			if walk(c, visit) {
+				return true
+			}
+		}
+	case fyne.Widget:
+		for _, c := range test.WidgetRenderer(x).Objects() {
+			if walk(c, visit) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (f *fixture) find(match func(fyne.CanvasObject) bool) fyne.CanvasObject {
+	var found fyne.CanvasObject
+	roots := []fyne.CanvasObject{f.w.Canvas().Content()}
+	for _, o := range f.w.Canvas().Overlays().List() {
+		roots = append([]fyne.CanvasObject{o}, roots...) // dialogs first
+	}
+	for _, r := range roots {
+		if walk(r, func(o fyne.CanvasObject) bool {
+			if match(o) {
+				found = o
+				return true
+			}
+			return false
+		}) {
+			break
+		}
+	}
+	return found
+}
+
+func (f *fixture) button(text string) *widget.Button {
+	b, _ := f.find(func(o fyne.CanvasObject) bool {
+		b, ok := o.(*widget.Button)
+		return ok && b.Text == text && !b.Disabled()
+	}).(*widget.Button)
+	return b
+}
+
+func (f *fixture) check(text string) *widget.Check {
+	c, _ := f.find(func(o fyne.CanvasObject) bool {
+		c, ok := o.(*widget.Check)
+		return ok && c.Text == text
+	}).(*widget.Check)
+	return c
+}
+
+// row finds the draggable row of a pane showing name.
+func (f *fixture) row(in fyne.CanvasObject, name string) fyne.CanvasObject {
+	var found fyne.CanvasObject
+	walk(in, func(o fyne.CanvasObject) bool {
+		if _, ok := o.(fyne.Draggable); !ok {
+			return false
+		}
+		if _, ok := o.(desktop.Mouseable); !ok {
+			return false
+		}
+		if walk(o, func(c fyne.CanvasObject) bool {
+			l, ok := c.(*widget.Label)
+			return ok && l.Text == name
+		}) {
+			found = o
+			return true
+		}
+		return false
+	})
+	return found
+}
+
+func mouse(abs fyne.Position, mod fyne.KeyModifier) *desktop.MouseEvent {
+	return &desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: fyne.NewPos(5, 5), AbsolutePosition: abs},
+		Button: desktop.MouseButtonPrimary, Modifier: mod}
+}
+
+// click presses and releases on a row (mod: Ctrl for multi-select).
+func (f *fixture) click(r fyne.CanvasObject, mod fyne.KeyModifier) {
+	m := r.(desktop.Mouseable)
+	m.MouseDown(mouse(fyne.Position{}, mod))
+	m.MouseUp(mouse(fyne.Position{}, mod))
+}
+
+// drag simulates the driver: MouseDown, Dragged with positions, MouseUp,
+// DragEnd (which carries none).
+func (f *fixture) drag(r fyne.CanvasObject, to fyne.Position) {
+	from := fyne.CurrentApp().Driver().AbsolutePositionForObject(r).AddXY(10, 10)
+	r.(desktop.Mouseable).MouseDown(mouse(from, 0))
+	prev := from
+	for i := 1; i <= 6; i++ {
+		k := float32(i) / 6
+		pos := fyne.NewPos(from.X+(to.X-from.X)*k, from.Y+(to.Y-from.Y)*k)
+		r.(fyne.Draggable).Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{AbsolutePosition: pos, Position: pos.Subtract(from)},
+			Dragged: fyne.NewDelta(pos.X-prev.X, pos.Y-prev.Y)})
+		prev = pos
+	}
+	r.(desktop.Mouseable).MouseUp(mouse(to, 0))
+	r.(fyne.Draggable).DragEnd()
+}
+
+func center(o fyne.CanvasObject) fyne.Position {
+	at := fyne.CurrentApp().Driver().AbsolutePositionForObject(o)
+	return at.AddXY(o.Size().Width/2, o.Size().Height/2)
+}
+
+// TestMainWindowLab drives the whole window against the lab's vsftpd
+// (explicit FTPS, TLS session reuse required): quick connect, the
+// certificate dialog and "Always trust" persisting, browsing into a
+// folder, a multi-selection dragged from the local pane onto the remote
+// one (upload jobs that complete), the conflict dialog's "apply to all"
+// when the same files go again, and a drag back (download).
+func TestMainWindowLab(t *testing.T) {
+	srv := ftpslab.Start(t, ftpslab.VsftpdExplicit)
+	if err := os.MkdirAll(filepath.Join(srv.Root, "incoming"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	os.Chown(filepath.Join(srv.Root, "incoming"), 999, 995)
+	home := t.TempDir()
+	for name, data := range map[string]string{"a.txt": "alpha\n", "b.txt": "bravo\n", "c.txt": "charlie\n"} {
+		os.WriteFile(filepath.Join(home, name), []byte(data), 0o644)
+	}
+	f := newFixture(t, home)
+	f.until("the local listing", func() bool { return f.row(f.v.local.Content(), "a.txt") != nil })
+
+	f.ui(func() {
+		test.Type(f.v.host, "ftpes://127.0.0.1:"+strconv.Itoa(srv.Port))
+		test.Type(f.v.user, srv.User)
+		test.Type(f.v.password, srv.Password)
+		test.Tap(f.v.connectBtn)
+	})
+	f.until("the certificate dialog", func() bool { return f.button("Always trust") != nil })
+	f.ui(func() { test.Tap(f.button("Always trust")) })
+	f.until("the connection", func() bool { return strings.HasPrefix(f.v.status.Text, "Connected") })
+	f.ui(func() {
+		if f.v.password.Text != "" {
+			t.Error("the password stays in the quick-connect field after connecting")
+		}
+		if !strings.HasPrefix(f.v.tlsLabel.Text, "TLS 1.") {
+			t.Errorf("status bar TLS: %q", f.v.tlsLabel.Text)
+		}
+	})
+	store, _ := session.OpenTrustStore(f.dir)
+	if pins := store.List(); len(pins) != 1 {
+		t.Fatalf("trust store holds %d certificates after Always trust, want 1", len(pins))
+	}
+
+	// Browse into a folder: Enter on the row.
+	f.until("the remote listing", func() bool { return f.row(f.v.remote.Content(), "incoming") != nil })
+	f.ui(func() { f.v.remote.Open("/incoming") })
+	f.until("the empty folder", func() bool {
+		return f.v.remote.Dir() == "/incoming" && f.find(func(o fyne.CanvasObject) bool {
+			l, ok := o.(*widget.Label)
+			return ok && l.Text == "This folder is empty."
+		}) != nil
+	})
+
+	// Select a.txt and b.txt (click, Ctrl-click) and drag them onto the
+	// remote pane.
+	upload := func() {
+		f.ui(func() {
+			f.click(f.row(f.v.local.Content(), "a.txt"), 0)
+			f.click(f.row(f.v.local.Content(), "b.txt"), fyne.KeyModifierShortcutDefault)
+			if n := len(f.v.local.Selected()); n != 2 {
+				t.Fatalf("%d selected, want 2", n)
+			}
+			f.drag(f.row(f.v.local.Content(), "a.txt"), center(f.v.remote.Content()))
+		})
+	}
+	upload()
+	f.until("the upload", func() bool {
+		a, _ := os.ReadFile(filepath.Join(srv.Root, "incoming", "a.txt"))
+		b, _ := os.ReadFile(filepath.Join(srv.Root, "incoming", "b.txt"))
+		return string(a) == "alpha\n" && string(b) == "bravo\n" && f.v.queue.Len() == 0
+	})
+	f.until("the remote pane to show the files", func() bool { return f.row(f.v.remote.Content(), "b.txt") != nil })
+
+	// Again, changed: the conflict dialog asks once; Apply to all + Overwrite.
+	os.WriteFile(filepath.Join(home, "a.txt"), []byte("alpha 2\n"), 0o644)
+	os.WriteFile(filepath.Join(home, "b.txt"), []byte("bravo 2\n"), 0o644)
+	upload()
+	f.until("the conflict dialog", func() bool { return f.button("Overwrite") != nil })
+	f.ui(func() {
+		f.check("Apply to all further conflicts").SetChecked(true)
+		test.Tap(f.button("Overwrite"))
+	})
+	f.until("both files overwritten", func() bool {
+		a, _ := os.ReadFile(filepath.Join(srv.Root, "incoming", "a.txt"))
+		b, _ := os.ReadFile(filepath.Join(srv.Root, "incoming", "b.txt"))
+		return string(a) == "alpha 2\n" && string(b) == "bravo 2\n" && f.v.queue.Len() == 0
+	})
+
+	// Drag back: b.txt from the server into a local sub-folder.
+	os.Mkdir(filepath.Join(home, "back"), 0o755)
+	f.ui(func() { f.v.local.Refresh() })
+	f.until("the local folder", func() bool { return f.row(f.v.local.Content(), "back") != nil })
+	f.ui(func() {
+		f.click(f.row(f.v.remote.Content(), "b.txt"), 0)
+		f.drag(f.row(f.v.remote.Content(), "b.txt"), center(f.row(f.v.local.Content(), "back")))
+	})
+	f.until("the download", func() bool {
+		b, _ := os.ReadFile(filepath.Join(home, "back", "b.txt"))
+		return string(b) == "bravo 2\n"
+	})
+	if d := f.v.queue.Done(); len(d) != 5 {
+		t.Errorf("%d finished transfers in the Done list, want 5 (2 + 2 up, 1 down)", len(d))
+	}
+	if failed := f.v.queue.FailedJobs(); len(failed) > 0 {
+		t.Errorf("failed: %+v", failed)
 	}
 }

@@ -20,6 +20,7 @@ package dialogs
 import (
 	"context"
 	"fmt"
+	"github.com/ferryftps/ferry/ui/internal/uido"
 	"image/color"
 	"strconv"
 	"strings"
@@ -66,7 +67,7 @@ func ask[T any](ctx context.Context, slot *oneAtATime, show func(reply func(T)) 
 	defer slot.release()
 	replies := make(chan T, 1)
 	var dismiss func() // set and read on the UI goroutine only
-	fyne.Do(func() {
+	uido.Do(func() {
 		dismiss = show(func(v T) {
 			select {
 			case replies <- v:
@@ -78,7 +79,7 @@ func ask[T any](ctx context.Context, slot *oneAtATime, show func(reply func(T)) 
 	case v := <-replies:
 		return v, nil
 	case <-ctx.Done():
-		fyne.Do(func() {
+		uido.Do(func() {
 			if dismiss != nil {
 				dismiss()
 			}

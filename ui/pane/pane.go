@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ferryftps/ferry/ui/internal/uido"
 	"io/fs"
 	"slices"
 	"strings"
@@ -101,7 +102,7 @@ type Pane struct {
 // parents its dialogs. drag, shared with the other pane, carries drags
 // between them; it may be nil. Call on the UI goroutine.
 func New(title string, win fyne.Window, drag *DragController) *Pane {
-	p := &Pane{win: win, drag: drag, do: fyne.Do, sel: map[string]int64{}}
+	p := &Pane{win: win, drag: drag, do: uido.Do, sel: map[string]int64{}}
 	p.ctx, p.cancel = context.WithCancel(context.Background())
 
 	p.path = widget.NewEntry()
@@ -825,4 +826,15 @@ func (p *Pane) rowHeight() float32 {
 
 func (p *Pane) pageRows() int {
 	return max(int(p.list.Size().Height/p.rowHeight())-1, 1)
+}
+
+// SetShowHidden sets the "Show hidden" toggle (the settings' default).
+// Call on the UI goroutine.
+func (p *Pane) SetShowHidden(on bool) { p.hiddenCheck.SetChecked(on) }
+
+// Focus gives the file list the keyboard focus. Call on the UI goroutine.
+func (p *Pane) Focus() {
+	if c := p.win.Canvas(); c != nil {
+		c.Focus(p.list)
+	}
 }

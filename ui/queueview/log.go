@@ -2,6 +2,7 @@ package queueview
 
 import (
 	"fmt"
+	"github.com/ferryftps/ferry/ui/internal/uido"
 	"io"
 	"strconv"
 	"strings"
@@ -130,7 +131,7 @@ func (l *Log) add(e session.Entry) {
 }
 
 // post runs on the timer's goroutine.
-func (l *Log) post() { fyne.Do(l.flush) }
+func (l *Log) post() { uido.Do(l.flush) }
 
 // flush moves the buffered entries to the screen. On the UI goroutine.
 func (l *Log) flush() {
@@ -298,7 +299,7 @@ func (l *Log) saveTo(w fyne.URIWriteCloser, err error) {
 			err = cerr
 		}
 		if err != nil {
-			fyne.Do(func() {
+			uido.Do(func() {
 				dialog.ShowInformation("Log not saved",
 					fmt.Sprintf("Could not save the log to %s: %v", w.URI().Name(), err), l.win)
 			})

@@ -10,6 +10,7 @@ package queueview
 
 import (
 	"fmt"
+	"github.com/ferryftps/ferry/ui/internal/uido"
 	"sync/atomic"
 	"time"
 
@@ -149,7 +150,7 @@ func (v *View) run(stop <-chan struct{}, stopped chan<- struct{}) {
 			s.primed = false // the UI is behind: refresh again next time
 			continue
 		}
-		fyne.Do(func() {
+		uido.Do(func() {
 			v.pending.Store(false)
 			v.apply(tot, v.listsDirty.Swap(false))
 		})

@@ -13,6 +13,7 @@ package sitemgr
 import (
 	"context"
 	"fmt"
+	"github.com/ferryftps/ferry/ui/internal/uido"
 	"path"
 	"sort"
 	"strings"
@@ -115,7 +116,7 @@ func New(win fyne.Window, store *session.SiteStore, secrets Secrets) *Manager {
 		win:            win,
 		store:          store,
 		secrets:        secrets,
-		do:             fyne.Do,
+		do:             uido.Do,
 		keyringTimeout: defaultKeyringTimeout,
 	}
 	m.tree = &widget.Tree{

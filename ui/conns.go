@@ -1,0 +1,214 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/ferryftps/ferry/session"
+	"github.com/ferryftps/ferry/transfers"
+)
+
+// conns holds the app's open servers: one connection pool per site key.
+// The queue finds its pools here (it implements transfers.Connections), so
+// a job for a saved site can connect on its own, asking for a password
+// or a certificate decision through the app's dialogs. Safe from any
+// goroutine.
+type conns struct {
+	sites    *session.SiteStore // nil in tests without saved sites
+	secrets  secretGetter
+	trust    *session.Trust
+	log      session.Logger
+	prompter session.Prompter
+	asker    passwordAsker
+	// concurrency returns the transfers per site the settings allow.
+	concurrency func() int
+
+	mu    sync.Mutex
+	open  map[string]*server
+	known map[string]known // quick-connect sites seen this run: site and password, in memory only
+}
+
+// server is one connected site.
+type server struct {
+	key  string
+	site session.Site
+	pool *session.Pool
+}
+
+type known struct {
+	site     session.Site
+	password string
+}
+
+type secretGetter interface {
+	Get(ctx context.Context, siteID, kind string) (string, error)
+}
+
+// passwordAsker asks for a password ("ask for password" sites, or a saved
+// site whose keyring entry is missing). remember: keep it until Ferry
+// quits.
+type passwordAsker interface {
+	AskPassword(ctx context.Context, site, user string) (password string, remember bool, err error)
+}
+
+var _ transfers.Connections = (*conns)(nil)
+
+// siteKey is how jobs name a server: a saved site by its id, any other by
+// its URL (which never holds a password).
+func siteKey(s session.Site) string {
+	if s.ID != "" {
+		return "site:" + s.ID
+	}
+	return s.URL("/")
+}
+
+// siteName is how a person knows a server.
+func siteName(s session.Site) string {
+	if s.Name != "" {
+		return s.Name
+	}
+	return s.URL("/")
+}
+
+// Connect opens site with password ("" to look it up or ask), checks that
+// the server answers (the certificate question comes here), and returns
+// its pool. A site already open is reused unless its settings changed.
+func (c *conns) Connect(ctx context.Context, site session.Site, password string) (*server, error) {
+	key := siteKey(site)
+	c.mu.Lock()
+	if s, ok := c.open[key]; ok && s.site == site {
+		c.mu.Unlock()
+		if _, err := s.pool.Browse(ctx); err != nil {
+			return nil, err
+		}
+		return s, nil
+	}
+	c.mu.Unlock()
+	if password == "" && site.Logon != session.LogonAnonymous {
+		var err error
+		if password, err = c.password(ctx, site); err != nil {
+			return nil, err
+		}
+	}
+	k := &session.Connector{Site: site, Password: password, Trust: c.trust, Prompter: c.prompter, Log: c.log}
+	if site.ID != "" && site.ClientCert != "" && c.secrets != nil {
+		if pp, err := c.secrets.Get(ctx, site.ID, session.SecretKeyPassphrase); err == nil {
+			k.ClientKeyPassphrase = pp
+		}
+	}
+	n := site.Connections()
+	if c.concurrency != nil && site.MaxConns == 0 {
+		n = c.concurrency()
+	}
+	pool := session.NewPool(k.Dial, n)
+	if _, err := pool.Browse(ctx); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	s := &server{key: key, site: site, pool: pool}
+	c.mu.Lock()
+	if c.open == nil {
+		c.open = map[string]*server{}
+		c.known = map[string]known{}
+	}
+	if old, ok := c.open[key]; ok {
+		old.pool.Close()
+	}
+	c.open[key] = s
+	if site.ID == "" {
+		c.known[key] = known{site: site, password: password}
+	}
+	c.mu.Unlock()
+	return s, nil
+}
+
+// password finds a site's password: remembered this run, the keyring for
+// a saved site with a normal logon, else a question.
+func (c *conns) password(ctx context.Context, site session.Site) (string, error) {
+	key := siteKey(site)
+	c.mu.Lock()
+	if k, ok := c.known[key]; ok && k.password != "" {
+		c.mu.Unlock()
+		return k.password, nil
+	}
+	c.mu.Unlock()
+	if site.ID != "" && site.Logon == session.LogonNormal && c.secrets != nil {
+		pw, err := c.secrets.Get(ctx, site.ID, session.SecretPassword)
+		if err == nil {
+			return pw, nil
+		}
+		if !errors.Is(err, session.ErrNoSecret) && !errors.Is(err, session.ErrKeyringUnavailable) && !errors.Is(err, session.ErrKeyringTimeout) {
+			return "", err
+		}
+	}
+	if c.asker == nil {
+		return "", fmt.Errorf("no password for %s", siteName(site))
+	}
+	pw, remember, err := c.asker.AskPassword(ctx, siteName(site), site.User)
+	if err != nil {
+		return "", err
+	}
+	if remember {
+		c.mu.Lock()
+		if c.known == nil {
+			c.known = map[string]known{}
+		}
+		c.known[key] = known{site: site, password: pw}
+		c.mu.Unlock()
+	}
+	return pw, nil
+}
+
+// Pool implements transfers.Connections: the pool of an open site, or a
+// new connection to a saved site (for jobs restored from the last run).
+func (c *conns) Pool(ctx context.Context, key string) (*session.Pool, error) {
+	c.mu.Lock()
+	s, ok := c.open[key]
+	k, seen := c.known[key]
+	c.mu.Unlock()
+	if ok {
+		return s.pool, nil
+	}
+	var site session.Site
+	switch {
+	case seen:
+		site = k.site
+	case c.sites != nil && len(key) > 5 && key[:5] == "site:":
+		saved, found := c.sites.Get(key[5:])
+		if !found {
+			return nil, fmt.Errorf("the saved site of this transfer was deleted")
+		}
+		site = saved
+	default:
+		return nil, fmt.Errorf("connect to %s first (Ferry keeps no password for it)", key)
+	}
+	s, err := c.Connect(ctx, site, k.password)
+	if err != nil {
+		return nil, err
+	}
+	return s.pool, nil
+}
+
+// Disconnect closes a site's pool.
+func (c *conns) Disconnect(key string) {
+	c.mu.Lock()
+	s, ok := c.open[key]
+	delete(c.open, key)
+	c.mu.Unlock()
+	if ok {
+		s.pool.Close()
+	}
+}
+
+// Close closes every pool.
+func (c *conns) Close() {
+	c.mu.Lock()
+	open := c.open
+	c.open = nil
+	c.mu.Unlock()
+	for _, s := range open {
+		s.pool.Close()
+	}
+}
