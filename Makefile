@@ -5,9 +5,10 @@ export PATH := $(PATH):/usr/local/go/bin
 
 .PHONY: demo test build run deps-demo deps-test vet
 
-## demo: install the build prerequisites, then open Ferry
+## demo: install the build prerequisites, then open Ferry against its
+## embedded demo server on 127.0.0.1 (nothing is left behind on quit)
 demo: deps-demo
-	$(GO) run .
+	$(GO) run . -demo
 
 ## test: install what the tests need, then run the whole suite
 test: deps-test

@@ -1,5 +1,6 @@
 // Command ferry is a desktop FTPS client. With no arguments it opens the
-// desktop app; with a subcommand it runs headless (see "ferry help").
+// desktop app; with -demo, the app against an embedded demo server on
+// 127.0.0.1; with a subcommand it runs headless (see "ferry help").
 package main
 
 import (
@@ -10,8 +11,15 @@ import (
 )
 
 func main() {
-	if cli.Handles(os.Args[1:]) {
-		os.Exit(cli.Run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	args := os.Args[1:]
+	switch {
+	case cli.Handles(args):
+		os.Exit(cli.Run(args, os.Stdin, os.Stdout, os.Stderr))
+	case len(args) == 1 && (args[0] == "-demo" || args[0] == "--demo"):
+		ui.RunDemo()
+	case len(args) > 0:
+		os.Exit(cli.Run([]string{"help"}, os.Stdin, os.Stderr, os.Stderr) + cli.ExitUsage)
+	default:
+		ui.Run()
 	}
-	ui.Run()
 }

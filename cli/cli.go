@@ -62,6 +62,7 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 const usage = `Usage:
   ferry                          open the desktop app
+  ferry -demo                    open the app against a demo FTPS server on 127.0.0.1
   ferry ls [-l] [flags] URL      list a remote folder
   ferry get [-r] [-j N] [--on-conflict A] [flags] URL... LOCALDIR
                                  download files (folders with -r) into LOCALDIR

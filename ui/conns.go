@@ -117,7 +117,7 @@ func (c *conns) Connect(ctx context.Context, site session.Site, password string)
 		old.pool.Close()
 	}
 	c.open[key] = s
-	if site.ID == "" {
+	if _, ok := c.known[key]; !ok && site.ID == "" {
 		c.known[key] = known{site: site, password: password}
 	}
 	c.mu.Unlock()
@@ -151,12 +151,7 @@ func (c *conns) password(ctx context.Context, site session.Site) (string, error)
 		return "", err
 	}
 	if remember {
-		c.mu.Lock()
-		if c.known == nil {
-			c.known = map[string]known{}
-		}
-		c.known[key] = known{site: site, password: pw}
-		c.mu.Unlock()
+		c.remember(site, pw)
 	}
 	return pw, nil
 }
@@ -189,6 +184,17 @@ func (c *conns) Pool(ctx context.Context, key string) (*session.Pool, error) {
 		return nil, err
 	}
 	return s.pool, nil
+}
+
+// remember keeps a site's password in memory until Ferry quits (the demo
+// server's, or one typed with "remember until Ferry quits").
+func (c *conns) remember(site session.Site, password string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.known == nil {
+		c.known = map[string]known{}
+	}
+	c.known[siteKey(site)] = known{site: site, password: password}
 }
 
 // Disconnect closes a site's pool.

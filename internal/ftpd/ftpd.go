@@ -103,6 +103,11 @@ type Config struct {
 	// "[1] * event". Calls are serialized.
 	Log func(string)
 
+	// OnListen, if set, is told the address of every listener the server
+	// opens (control and passive data), so a test can prove they are all
+	// on loopback.
+	OnListen func(net.Addr)
+
 	// MaxConns limits simultaneous control connections (default 32).
 	// Connections over it get "421 Too many connections" and are closed.
 	MaxConns int
@@ -141,7 +146,7 @@ type Server struct {
 // 127.0.0.1 and a free port, and returns once it is listening. Call
 // [Server.Close] to stop it.
 func Start(cfg Config) (*Server, error) {
-	return start(cfg, nil)
+	return start(cfg, cfg.OnListen)
 }
 
 func start(cfg Config, onListen func(net.Addr)) (*Server, error) {
