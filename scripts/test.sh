@@ -27,15 +27,20 @@ mkdir -p "$tmp/data/keyrings" "$tmp/config" "$tmp/runtime"
 chmod 700 "$tmp/runtime"
 export XDG_DATA_HOME="$tmp/data" XDG_RUNTIME_DIR="$tmp/runtime" FERRY_TEST_TMP="$tmp"
 
-step "engine tests (-race): session, transfers, cli, internal"
+step "engine tests (-race): session, transfers, cli, internal; ui tests (-race, software driver)"
 dbus-run-session -- bash -c '
 	set -euo pipefail
 	echo -n ferry-test-keyring | gnome-keyring-daemon --unlock --components=secrets >/dev/null
 	go test -race -count=1 -v ./session/... ./transfers/... ./cli/... ./internal/...
+	echo
+	echo "== ui tests (-race, software driver)"
+	go test -race -count=1 -tags ci -v ./ui/... 2>&1 | tee "$FERRY_TEST_TMP/ui.log" | grep -E "^(=== RUN|--- |PASS|FAIL|ok|panic)" || true
+	if grep -q "should have been called in fyne.Do" "$FERRY_TEST_TMP/ui.log"; then
+		echo "ui tests: a widget was touched outside fyne.Do:"; grep -B2 -A2 "should have been called in fyne.Do" "$FERRY_TEST_TMP/ui.log"; exit 1
+	fi
+	grep -qE "^(FAIL|panic)" "$FERRY_TEST_TMP/ui.log" && { cat "$FERRY_TEST_TMP/ui.log"; exit 1; }
+	grep -q "^ok" "$FERRY_TEST_TMP/ui.log"
 '
-
-step "ui tests (-race, software driver)"
-go test -race -count=1 -tags ci ./ui/...
 
 step "smoke test of the real binary under Xvfb"
 bash scripts/smoke.sh

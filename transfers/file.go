@@ -409,7 +409,15 @@ func (q *Queue) upload(ctx context.Context, c *session.Conn, j *Job, f *fileTask
 	}
 	out.size = size
 	var offset int64
-	rs, err := c.Size(ctx, out.remote)
+	var rs int64
+	switch {
+	case f.target == targetAbsent && !f.resume:
+		rs, err = 0, &session.Error{Op: "size of", Path: out.remote, Kind: session.ErrNotFound, Err: session.ErrNotFound}
+	case f.target >= 0 && !f.resume:
+		rs, err = f.target, nil
+	default:
+		rs, err = c.Size(ctx, out.remote)
+	}
 	switch {
 	case err == nil && f.resume && rs < size:
 		offset = rs // ours, cut short: continue it (REST + STOR)
@@ -598,8 +606,29 @@ func (q *Queue) listLocal(ctx context.Context, c *session.Conn, j *Job, d *dirTa
 	if err != nil {
 		return nil, nil, fmt.Errorf("upload: %w", err)
 	}
-	if err := c.MkdirAll(ctx, path.Join(j.spec.Remote, d.rel)); err != nil {
+	// What is in the target folder already: one listing, instead of a SIZE
+	// per file. A folder made just now is empty.
+	remoteDir := path.Join(j.spec.Remote, d.rel)
+	there := map[string]int64{}
+	complete := false // the listing names every file there
+	if st, err := c.Stat(ctx, remoteDir); err == nil && st.IsDir {
+		l, err := c.List(ctx, remoteDir)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, e := range l.Entries {
+			if !e.IsDir {
+				there[e.Name] = e.Size
+			}
+		}
+		complete = len(l.Unreadable) == 0
+	} else if err != nil && !absent(err) {
 		return nil, nil, err
+	} else {
+		if err := c.MkdirAll(ctx, remoteDir); err != nil {
+			return nil, nil, err
+		}
+		complete = true
 	}
 	var files []*fileTask
 	var dirs []dirTask
@@ -624,7 +653,13 @@ func (q *Queue) listLocal(ctx context.Context, c *session.Conn, j *Job, d *dirTa
 		case fi.IsDir():
 			dirs = append(dirs, dirTask{rel: rel})
 		case fi.Mode().IsRegular():
-			files = append(files, &fileTask{rel: rel, size: fi.Size(), mtime: fi.ModTime()})
+			target := targetUnknown
+			if size, ok := there[name]; ok {
+				target = size
+			} else if complete {
+				target = targetAbsent
+			}
+			files = append(files, &fileTask{rel: rel, size: fi.Size(), mtime: fi.ModTime(), target: target})
 		default:
 			q.skip(j, fmt.Sprintf("%s: not a regular file", filepath.Join(dir, name)))
 		}

@@ -178,7 +178,16 @@ type fileTask struct {
 	counted atomic.Int64 // bytes of this file counted as done so far
 	tries   int
 	resume  bool // a part of ours exists (paused, cut, restored): continue it
+	// target: what the listing of an upload's target folder said, so
+	// that a tree upload asks no SIZE per file: targetUnknown (ask),
+	// targetAbsent, or the size of the file there.
+	target int64
 }
+
+const (
+	targetUnknown int64 = -2
+	targetAbsent  int64 = -1
+)
 
 type dirTask struct{ rel string }
 
@@ -248,7 +257,7 @@ func (q *Queue) newJobLocked(s Spec) *Job {
 		j.dirs = []dirTask{{rel: j.baseName()}}
 		j.lister = true
 	} else {
-		j.pending = []*fileTask{{rel: j.baseName(), size: s.Size, mtime: s.ModTime}}
+		j.pending = []*fileTask{{rel: j.baseName(), size: s.Size, mtime: s.ModTime, target: targetUnknown}}
 		j.count.Store(1)
 		q.count.Add(1)
 		if s.Size > 0 {

@@ -2,8 +2,10 @@ package transfers
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -177,4 +179,37 @@ type resolverFunc func(ctx context.Context, c Conflict) (Decision, error)
 
 func (f resolverFunc) ResolveConflict(ctx context.Context, c Conflict) (Decision, error) {
 	return f(ctx, c)
+}
+
+// TestTreeUploadConflict: a tree upload learns what is on the server from
+// one listing per folder (no SIZE per file), and still asks about every
+// file that exists — with its size.
+func TestTreeUploadConflict(t *testing.T) {
+	d := startDouble(t, ftpd.Config{})
+	local := t.TempDir()
+	writeTree(t, local, map[string][]byte{"up/a.txt": []byte("new a"), "up/b.txt": []byte("new b"), "up/sub/c.txt": []byte("new c")})
+	writeTree(t, d.root, map[string][]byte{"dst/up/a.txt": []byte("old"), "dst/up/sub/c.txt": []byte("old c!")})
+	var asked []string
+	q := d.queue(Config{Resolver: resolverFunc(func(ctx context.Context, c Conflict) (Decision, error) {
+		asked = append(asked, fmt.Sprintf("%s %d>%d", c.Target.Path, c.Source.Size, c.Target.Size))
+		return Decision{Action: Skip}, nil
+	})})
+	q.Add(Spec{Direction: Upload, Site: "s", Local: filepath.Join(local, "up"), Remote: "/dst", IsDir: true})
+	wait(t, q)
+	sort.Strings(asked)
+	if got := strings.Join(asked, ", "); got != "/dst/up/a.txt 5>3, /dst/up/sub/c.txt 5>6" {
+		t.Fatalf("asked about %q", got)
+	}
+	if got, _ := os.ReadFile(filepath.Join(d.root, "dst", "up", "b.txt")); string(got) != "new b" {
+		t.Fatalf("b.txt on the server: %q", got)
+	}
+	sizes := 0
+	for _, c := range d.srv.Commands() {
+		if strings.HasPrefix(c, "SIZE ") {
+			sizes++
+		}
+	}
+	if sizes != 1 { // only the size check after b.txt's upload
+		t.Errorf("%d SIZE commands, want 1 (after the one upload)", sizes)
+	}
 }
