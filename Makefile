@@ -3,7 +3,7 @@
 GO ?= go
 export PATH := $(PATH):/usr/local/go/bin
 
-.PHONY: demo test build run deps-demo deps-test vet
+.PHONY: demo test build package run deps-demo deps-test vet
 
 ## demo: install the build prerequisites, then open Ferry against its
 ## embedded demo server on 127.0.0.1 (nothing is left behind on quit)
@@ -13,6 +13,11 @@ demo: deps-demo
 ## test: install what the tests need, then run the whole suite
 test: deps-test
 	bash scripts/test.sh
+
+## package: build dist/ferry-VERSION-linux-ARCH.tar.xz with fyne package,
+## then check that it installs and starts (scripts/package.sh)
+package: deps-demo
+	bash scripts/package.sh
 
 ## build: build the ferry binary
 build:
