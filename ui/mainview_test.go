@@ -298,3 +298,30 @@ func TestMainWindowLab(t *testing.T) {
 		t.Errorf("failed: %+v", failed)
 	}
 }
+
+// TestMainWindowLayout pins the main window's layout, not connected, with a
+// local folder of fixed files, as golden markup.
+func TestMainWindowLayout(t *testing.T) {
+	home := "/tmp/ferry-golden-home" // a fixed path: the path bar shows it
+	local := time.Local
+	time.Local = time.UTC // the Modified column shows local time
+	t.Cleanup(func() { time.Local = local })
+	os.RemoveAll(home)
+	t.Cleanup(func() { os.RemoveAll(home) })
+	when := time.Date(2026, 3, 14, 9, 26, 0, 0, time.UTC)
+	for name, size := range map[string]int{"Documents/": 0, "Photos/": 0, "budget.xlsx": 48213, "notes.txt": 912, "report.pdf": 1_234_567} {
+		p := filepath.Join(home, name)
+		if strings.HasSuffix(name, "/") {
+			os.MkdirAll(p, 0o755)
+		} else {
+			os.MkdirAll(home, 0o755)
+			os.WriteFile(p, make([]byte, size), 0o644)
+		}
+		os.Chtimes(p, when, when)
+	}
+	f := newFixture(t, home)
+	f.until("the local listing", func() bool { return f.row(f.v.local.Content(), "report.pdf") != nil })
+	f.ui(func() {
+		test.AssertRendersToMarkup(t, "main_window.xml", f.w.Canvas())
+	})
+}

@@ -412,7 +412,7 @@ func TestListingFoldersFirstAndSorting(t *testing.T) {
 		t.Fatalf("Dir() = %q, path bar %q; want %q", p.Dir(), p.path.Text, dir)
 	}
 	equal(t, "by name", names(p), []string{"adir", "zdir", "a.txt", "b.txt", "C.txt"})
-	if got := f.row(p, "C.txt").size.Text; got != "2.0 KiB" {
+	if got := f.row(p, "C.txt").size.Text; got != "2.0 kB" {
 		t.Errorf("size column of C.txt = %q", got)
 	}
 	if !p.header[colPerm].Hidden || f.row(p, "a.txt").perms.Visible() {
@@ -1073,7 +1073,7 @@ func TestParsePWDAndNames(t *testing.T) {
 			t.Errorf("SafeName(%q) = %v", name, !ok)
 		}
 	}
-	for n, want := range map[int64]string{0: "0 B", 1023: "1023 B", 1536: "1.5 KiB", 3 << 30: "3.0 GiB", 200 << 20: "200 MiB"} {
+	for n, want := range map[int64]string{0: "0 B", 999: "999 B", 1023: "1.0 kB", 1536: "1.5 kB", 3 << 30: "3.2 GB", 200 << 20: "210 MB"} {
 		if got := humanSize(n); got != want {
 			t.Errorf("humanSize(%d) = %q, want %q", n, got, want)
 		}

@@ -88,15 +88,16 @@ func filterItems(items []item, filter string, hidden bool) []int {
 	return out
 }
 
-// humanSize formats a byte count: "512 B", "1.5 KiB", "12 MiB".
+// humanSize formats a byte count in SI units, like the queue and the
+// command line: "512 B", "1.5 kB", "12 MB".
 func humanSize(n int64) string {
-	if n < 1024 {
+	if n < 1000 {
 		return strconv.FormatInt(n, 10) + " B"
 	}
 	v := float64(n)
-	for _, unit := range []string{"KiB", "MiB", "GiB", "TiB", "PiB"} {
-		v /= 1024
-		if v < 1024 || unit == "PiB" {
+	for _, unit := range []string{"kB", "MB", "GB", "TB", "PB"} {
+		v /= 1000
+		if v < 999.5 || unit == "PB" {
 			if v < 10 {
 				return fmt.Sprintf("%.1f %s", v, unit)
 			}
