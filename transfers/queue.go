@@ -239,6 +239,9 @@ func (q *Queue) changedLocked() {
 func (q *Queue) Add(specs ...Spec) []JobID {
 	q.mu.Lock()
 	defer q.mu.Unlock()
+	if len(q.active) == 0 {
+		q.meter.reset() // a new batch: no idle samples in its rate
+	}
 	ids := make([]JobID, 0, len(specs))
 	for _, s := range specs {
 		j := q.newJobLocked(s)

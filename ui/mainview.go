@@ -137,7 +137,7 @@ func NewMainView(env Env) *MainView {
 	panes := container.NewHSplit(v.local.Content(), v.remote.Content())
 	panes.Offset = 0.5
 	body := container.NewVSplit(panes, v.qv.Content())
-	body.Offset = 0.66
+	body.Offset = 0.72
 	content := container.NewBorder(v.bar(), container.NewVBox(widget.NewSeparator(), statusBar), nil, nil, body)
 	v.root = container.NewStack(content, v.drag.Layer())
 
@@ -201,13 +201,17 @@ func (v *MainView) bar() fyne.CanvasObject {
 		container.NewHBox(port, v.connectBtn, v.disconnectBtn, v.recentBtn), fields)
 }
 
-// quickSite turns the quick-connect fields into a site.
+// quickSite turns the quick-connect fields into a site, and the folder
+// the URL names ("" for none).
 func (v *MainView) quickSite() (session.Site, error) {
 	host := strings.TrimSpace(v.host.Text)
 	if host == "" {
 		return session.Site{}, errors.New("type the server's address (host name or ftpes:// URL)")
 	}
-	site, _, err := session.ParseURL(host, false)
+	site, dir, err := session.ParseURL(host, false)
+	if dir != "" && dir != "/" {
+		site.RemoteDir = dir
+	}
 	if err != nil {
 		if errors.Is(err, session.ErrPlainRefused) {
 			return site, errors.New("plain ftp:// is not encrypted: save it as a site with \"Plain FTP\" if you must use it")
@@ -241,7 +245,7 @@ func (v *MainView) quickConnect() {
 	}
 	pw := v.password.Text
 	v.password.SetText("") // a password lives in the field no longer than needed
-	v.connect(site, pw, "")
+	v.connect(site, pw, site.RemoteDir)
 }
 
 // connect opens site in the remote pane. dir: the folder to show ("" = the
@@ -272,7 +276,7 @@ func (v *MainView) connect(site session.Site, password, dir string) {
 			v.lock.Enable()
 			v.showConnected()
 			if site.ID == "" {
-				v.addRecent(site.URL("/"))
+				v.addRecent(site.URL(site.RemoteDir))
 			}
 		})
 	}()

@@ -158,8 +158,7 @@ func certBody(q session.Question, prompt bool, copyFingerprint *widget.Button) *
 			Text: "Compare the SHA-256 fingerprint below with the one the server's administrator gives you. " +
 				"\"Trust once\" connects until Ferry quits; \"Always trust\" remembers this certificate for " +
 				certAddr(info) + ".",
-			Wrapping:   fyne.TextWrapWord,
-			Importance: widget.LowImportance,
+			Wrapping: fyne.TextWrapWord,
 		})
 	}
 	rows = append(rows,
