@@ -529,7 +529,7 @@ func TestSmokeLab(t *testing.T) {
 	} else {
 		t.Errorf("big-backup.iso was complete before the queue's screenshot: make it bigger")
 	}
-	if n := ink(queue, image.Rect(10, 585, winW/2, 625)); n < 100 {
+	if n := ink(queue, image.Rect(10, 628, winW/2, 668)); n < 100 { // the first queue row
 		t.Errorf("the Queue tab shows no running job while big-backup.iso uploads (see queue.png)")
 	}
 	a.waitFor(4*time.Minute, "big-backup.iso complete on the server", func() bool {
