@@ -23,7 +23,12 @@ version=$(sed -n 's/^Version = "\(.*\)"/\1/p' FyneApp.toml)
 arch=$(go env GOARCH)
 mkdir -p dist
 rm -f Ferry.tar.xz
-fyne package -os linux -release
+# fyne package rewrites FyneApp.toml (its layout and build number): keep ours.
+saved=$(mktemp)
+cp FyneApp.toml "$saved"
+fyne package -os linux -release || { cp "$saved" FyneApp.toml; rm -f "$saved"; exit 1; }
+cp "$saved" FyneApp.toml
+rm -f "$saved"
 out="dist/ferry-$version-linux-$arch.tar.xz"
 mv Ferry.tar.xz "$out"
 echo "package: built $out"
