@@ -172,8 +172,15 @@ func startApp(t *testing.T, x *xserver, env []string, args ...string) *app {
 	t.Helper()
 	bin := ferryBinary(t)
 	a := &app{t: t, x: x, out: &syncBuffer{}, done: make(chan struct{}), start: time.Now()}
-	a.cmd = exec.Command("dbus-run-session", append([]string{"--", bin}, args...)...)
-	a.cmd.Env = append(append(append([]string{}, x.env...), "LANG=en_US.UTF-8"), env...)
+	// An unlocked keyring of its own, as on a logged-in desktop: without
+	// one, gnome-keyring (activated by the site manager) would open its
+	// "create a keyring" prompt on the display.
+	data, runtime := t.TempDir(), t.TempDir()
+	os.MkdirAll(filepath.Join(data, "keyrings"), 0o700)
+	os.Chmod(runtime, 0o700)
+	script := `echo -n smoke | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; exec "$0" "$@"`
+	a.cmd = exec.Command("dbus-run-session", append([]string{"--", "bash", "-c", script, bin}, args...)...)
+	a.cmd.Env = append(append(append([]string{}, x.env...), "LANG=en_US.UTF-8", "XDG_DATA_HOME="+data, "XDG_RUNTIME_DIR="+runtime), env...)
 	a.cmd.Stdout, a.cmd.Stderr = a.out, a.out
 	a.cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true} // setsid: its own session and group
 	if err := a.cmd.Start(); err != nil {
