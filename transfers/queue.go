@@ -602,7 +602,7 @@ func (q *Queue) backoff(ctx context.Context, n int) bool {
 	}
 }
 
-// failSiteLocked fails every active job of site with err: the server
+// failSite fails every active job of site with err: the server
 // refused us (password, certificate), so trying each file would only
 // repeat the refusal.
 func (q *Queue) failSite(site string, err error) {

@@ -130,9 +130,6 @@ func (q *Queue) fetchSegments(ctx context.Context, pool *session.Pool, conns []*
 			break
 		}
 	}
-	if e := ctx.Err(); e != nil && first == nil {
-		first = e
-	}
 	return whole, first
 }
 

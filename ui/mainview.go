@@ -462,7 +462,6 @@ func (v *MainView) dropped(pos fyne.Position, uris []fyne.URI) {
 		v.setStatus("Connect to a server first, then drop files on its pane to upload them.", widget.MediumImportance)
 		return
 	}
-	var entries []pane.Entry
 	byDir := map[string][]pane.Entry{}
 	for _, u := range uris {
 		if u.Scheme() != "file" {
@@ -474,7 +473,6 @@ func (v *MainView) dropped(pos fyne.Position, uris []fyne.URI) {
 		}
 		e := pane.Entry{Name: fi.Name(), Size: fi.Size(), ModTime: fi.ModTime(), IsDir: fi.IsDir()}
 		byDir[filepath.Dir(u.Path())] = append(byDir[filepath.Dir(u.Path())], e)
-		entries = append(entries, e)
 	}
 	for from, es := range byDir {
 		v.transfer(es, from, v.remote, dir)
