@@ -1,8 +1,11 @@
 package transfers
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -211,5 +214,54 @@ func TestTreeUploadConflict(t *testing.T) {
 	}
 	if sizes != 1 { // only the size check after b.txt's upload
 		t.Errorf("%d SIZE commands, want 1 (after the one upload)", sizes)
+	}
+}
+
+// TestFailedDownloadKeepsGoodFile overwrites a good local file with a
+// download that never succeeds — every try cut, or every copy corrupted so
+// that only the server's checksum tells — and checks the good file is
+// untouched and the job fails saying why.
+func TestFailedDownloadKeepsGoodFile(t *testing.T) {
+	payload := make([]byte, 200_000)
+	for i := range payload {
+		payload[i] = byte(i * 7)
+	}
+	for _, tc := range []struct {
+		name     string
+		cutAfter int64
+		corrupt  bool
+		errHas   string
+		partOff bool // the part file is removed (a bad copy is not resumed)
+	}{
+		{"cut", 1000, false, "", false},
+		{"checksum", 150_000, true, "checksum", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			faults := &ftpd.Faults{Rate: 1, CutAfter: tc.cutAfter, Corrupt: tc.corrupt, Seed: 3}
+			d := startDouble(t, ftpd.Config{Faults: faults})
+			writeTree(t, d.root, map[string][]byte{"f.bin": payload})
+			local := t.TempDir()
+			good := []byte("the good copy the user already has")
+			writeTree(t, local, map[string][]byte{"f.bin": good})
+			q := d.queue(Config{Attempts: 3, Resolver: resolverFunc(func(ctx context.Context, c Conflict) (Decision, error) {
+				return Decision{Action: Overwrite}, nil
+			})})
+			q.Add(Spec{Direction: Download, Site: "s", Remote: "/f.bin", Local: local, Size: -1})
+			wait(t, q)
+			failed := q.FailedJobs()
+			if len(failed) != 1 || failed[0].Attempt != 3 || !strings.Contains(failed[0].Err, tc.errHas) {
+				t.Fatalf("failed list %+v: want f.bin failed after 3 tries (%q)", failed, tc.errHas)
+			}
+			if got, err := os.ReadFile(filepath.Join(local, "f.bin")); err != nil || !bytes.Equal(got, good) {
+				t.Fatalf("the good file now holds %d bytes (%v), want it untouched", len(got), err)
+			}
+			_, err := os.Stat(filepath.Join(local, "f.bin"+partSuffix))
+			if tc.partOff != errors.Is(err, fs.ErrNotExist) {
+				t.Errorf("part file: %v (want removed: %v)", err, tc.partOff)
+			}
+			if faults.Cuts() < 3 {
+				t.Errorf("%d faults injected, want one per try", faults.Cuts())
+			}
+		})
 	}
 }

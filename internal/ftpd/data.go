@@ -285,8 +285,29 @@ func (c *session) cmdRetr(arg string) bool {
 	}
 	msg := fmt.Sprintf("Opening BINARY mode data connection for %s (%d bytes)", vpath, fi.Size()-offset)
 	return c.transfer(msg, true, func(dc io.ReadWriter, limit int64) error {
+		if limit >= 0 && c.srv.cfg.Faults.Corrupt {
+			c.srv.cfg.Faults.cuts.Add(1)
+			c.logf('*', "fault injection: byte %d of the download flipped", limit)
+			return sendFile(dc, &flipReader{r: f, at: limit - 1}, -1)
+		}
 		return sendFile(dc, f, limit)
 	})
+}
+
+// flipReader reads r with the byte at offset at inverted.
+type flipReader struct {
+	r   io.Reader
+	at  int64
+	off int64
+}
+
+func (fr *flipReader) Read(p []byte) (int, error) {
+	n, err := fr.r.Read(p)
+	if i := fr.at - fr.off; i >= 0 && i < int64(n) {
+		p[i] ^= 0xff
+	}
+	fr.off += int64(n)
+	return n, err
 }
 
 // sendFile copies f to dc, stopping with errCut after limit bytes if

@@ -27,6 +27,12 @@ type Faults struct {
 	// (without a reply), ending the session, instead of replying 426.
 	DropControl bool
 
+	// Corrupt makes a chosen download (RETR) flip one byte at the chosen
+	// point instead of cutting, and complete normally: the copy has the
+	// right size and the wrong content, which only a checksum catches.
+	// It counts as a cut. Uploads are not corrupted.
+	Corrupt bool
+
 	// Seed seeds the math/rand/v2 PCG source that chooses which
 	// transfers are cut and where.
 	Seed uint64
