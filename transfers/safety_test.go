@@ -231,7 +231,7 @@ func TestFailedDownloadKeepsGoodFile(t *testing.T) {
 		cutAfter int64
 		corrupt  bool
 		errHas   string
-		partOff bool // the part file is removed (a bad copy is not resumed)
+		partOff  bool // the part file is removed (a bad copy is not resumed)
 	}{
 		{"cut", 1000, false, "", false},
 		{"checksum", 150_000, true, "checksum", true},
