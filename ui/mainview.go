@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ferryftps/ferry/ui/internal/esc"
 	"github.com/ferryftps/ferry/ui/internal/uido"
 	"net/url"
 	"os"
@@ -14,7 +15,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -86,6 +86,9 @@ const (
 // queue (restored from the last run, paused), the log and the panes.
 func NewMainView(env Env) *MainView {
 	v := &MainView{env: env, do: uido.Do, focused: true}
+	if env.Win != nil {
+		esc.Install(env.Win, nil)
+	}
 	v.ctx, v.stop = context.WithCancel(context.Background())
 	v.prefs = env.App.Preferences()
 	v.hub = session.NewLogHub(5000)
@@ -340,12 +343,12 @@ func (v *MainView) showCertificate() {
 	}
 	c, err := s.pool.Browse(v.ctx)
 	if err != nil {
-		dialog.ShowError(err, v.env.Win)
+		esc.ShowError(err, v.env.Win)
 		return
 	}
 	info, ok := c.Certificate(s.site.Host, s.site.EffectivePort(), nil)
 	if !ok {
-		dialog.ShowInformation("Not encrypted", "This connection is plain FTP: there is no certificate, and passwords and files cross the network readable by anyone on the way.", v.env.Win)
+		esc.ShowInformation("Not encrypted", "This connection is plain FTP: there is no certificate, and passwords and files cross the network readable by anyone on the way.", v.env.Win)
 		return
 	}
 	dialogs.ShowCertificateInfo(v.env.Win, info)
@@ -376,7 +379,7 @@ func (v *MainView) addRecent(u string) {
 func (v *MainView) showRecent() {
 	list := v.recent()
 	if len(list) == 0 {
-		dialog.ShowInformation("Recent connections", "No recent connections yet. Connect once with the bar and the server appears here.", v.env.Win)
+		esc.ShowInformation("Recent connections", "No recent connections yet. Connect once with the bar and the server appears here.", v.env.Win)
 		return
 	}
 	var items []*fyne.MenuItem

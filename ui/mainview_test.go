@@ -16,6 +16,7 @@ import (
 
 	"github.com/ferryftps/ferry/internal/ftpslab"
 	"github.com/ferryftps/ferry/session"
+	"github.com/ferryftps/ferry/ui/internal/esc"
 	"github.com/ferryftps/ferry/ui/internal/uido"
 )
 
@@ -122,18 +123,18 @@ func (f *fixture) find(match func(fyne.CanvasObject) bool) fyne.CanvasObject {
 }
 
 func (f *fixture) button(text string) *widget.Button {
-	b, _ := f.find(func(o fyne.CanvasObject) bool {
-		b, ok := o.(*widget.Button)
+	b, _ := esc.AsButton(f.find(func(o fyne.CanvasObject) bool {
+		b, ok := esc.AsButton(o)
 		return ok && b.Text == text && !b.Disabled()
-	}).(*widget.Button)
+	}))
 	return b
 }
 
 func (f *fixture) check(text string) *widget.Check {
-	c, _ := f.find(func(o fyne.CanvasObject) bool {
-		c, ok := o.(*widget.Check)
+	c, _ := esc.AsCheck(f.find(func(o fyne.CanvasObject) bool {
+		c, ok := esc.AsCheck(o)
 		return ok && c.Text == text
-	}).(*widget.Check)
+	}))
 	return c
 }
 

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/ferryftps/ferry/ui/dialogs"
+	"github.com/ferryftps/ferry/ui/internal/esc"
 )
 
 // showSettings opens the settings: transfers at once, the TLS 1.2 cap for
@@ -22,11 +23,11 @@ func (v *MainView) showSettings() {
 		v.prefs.SetInt(prefConcurrency, n)
 		v.queue.SetConcurrency(n)
 	}
-	tls12 := widget.NewCheck("Use TLS 1.2 at most for quick connections (for servers whose TLS 1.3 is broken)", func(on bool) {
+	tls12 := esc.NewCheck(v.env.Win, "Use TLS 1.2 at most for quick connections (for servers whose TLS 1.3 is broken)", func(on bool) {
 		v.prefs.SetBool(prefTLS12, on)
 	})
 	tls12.SetChecked(v.prefs.Bool(prefTLS12))
-	hidden := widget.NewCheck("Show hidden files (names starting with a dot)", func(on bool) {
+	hidden := esc.NewCheck(v.env.Win, "Show hidden files (names starting with a dot)", func(on bool) {
 		v.prefs.SetBool(prefShowHidden, on)
 		v.local.SetShowHidden(on)
 		v.remote.SetShowHidden(on)
@@ -47,5 +48,6 @@ func (v *MainView) showSettings() {
 		nil, nil, nil, trusted)
 	d := dialog.NewCustom("Settings", "Close", body, v.env.Win)
 	d.Resize(fyne.NewSize(720, 520))
+	esc.Dialog(v.env.Win, d)
 	d.Show()
 }

@@ -14,6 +14,8 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/ferryftps/ferry/ui/internal/esc"
+
 	"github.com/ferryftps/ferry/session"
 )
 
@@ -43,18 +45,19 @@ type certDialog struct {
 	info     session.CertInfo
 	dlg      *dialog.CustomDialog
 	onAnswer func(session.Answer)
-	done     bool // answered or dismissed
+	done     bool   // answered or dismissed
+	unesc    func() // ends Escape's hold on this dialog
 
-	trustOnce, trustAlways, cancel *widget.Button // nil in the read-only view
-	close, copyFingerprint         *widget.Button
+	trustOnce, trustAlways, cancel *esc.Button // nil in the read-only view
+	close, copyFingerprint         *esc.Button
 }
 
 func newCertificatePrompt(win fyne.Window, q session.Question, onAnswer func(session.Answer)) *certDialog {
 	c := &certDialog{win: win, info: q.Info, onAnswer: onAnswer}
-	c.copyFingerprint = &widget.Button{Text: "Copy fingerprint", Icon: theme.ContentCopyIcon(), OnTapped: c.copySHA256}
-	c.cancel = &widget.Button{Text: "Cancel", Icon: theme.CancelIcon(), OnTapped: c.reject}
-	c.trustOnce = &widget.Button{Text: "Trust once", OnTapped: c.acceptOnce}
-	c.trustAlways = &widget.Button{Text: "Always trust", OnTapped: c.acceptAlways}
+	c.copyFingerprint = esc.NewButton(win, "Copy fingerprint", theme.ContentCopyIcon(), widget.MediumImportance, c.copySHA256)
+	c.cancel = esc.NewButton(win, "Cancel", theme.CancelIcon(), widget.MediumImportance, c.reject)
+	c.trustOnce = esc.NewButton(win, "Trust once", nil, widget.MediumImportance, c.acceptOnce)
+	c.trustAlways = esc.NewButton(win, "Always trust", nil, widget.MediumImportance, c.acceptAlways)
 	title := "Trust the certificate of " + q.Info.Host + "?"
 	if q.Changed {
 		// The safe answer stands out; nothing draws the eye to the
@@ -71,8 +74,8 @@ func newCertificatePrompt(win fyne.Window, q session.Question, onAnswer func(ses
 
 func newCertificateInfo(win fyne.Window, info session.CertInfo) *certDialog {
 	c := &certDialog{win: win, info: info}
-	c.copyFingerprint = &widget.Button{Text: "Copy fingerprint", Icon: theme.ContentCopyIcon(), OnTapped: c.copySHA256}
-	c.close = &widget.Button{Text: "Close", OnTapped: c.dismiss}
+	c.copyFingerprint = esc.NewButton(win, "Copy fingerprint", theme.ContentCopyIcon(), widget.MediumImportance, c.copySHA256)
+	c.close = esc.NewButton(win, "Close", nil, widget.MediumImportance, c.dismiss)
 	body := certBody(session.Question{Info: info}, false, c.copyFingerprint)
 	c.dlg = dialog.NewCustomWithoutButtons("Certificate of "+info.Host, c.scroll(body), win)
 	c.dlg.SetButtons([]fyne.CanvasObject{c.close})
@@ -85,12 +88,15 @@ func (c *certDialog) scroll(body fyne.CanvasObject) fyne.CanvasObject {
 	return s
 }
 
-// show shows the dialog and gives the keyboard focus to its safe button.
+// show shows the dialog and gives the keyboard focus to its safe button,
+// which Escape also taps.
 func (c *certDialog) show() {
 	c.dlg.Show()
 	if c.cancel != nil {
+		c.unesc = esc.Push(c.win, c.reject)
 		c.win.Canvas().Focus(c.cancel)
 	} else {
+		c.unesc = esc.Push(c.win, c.dismiss)
 		c.win.Canvas().Focus(c.close)
 	}
 }
@@ -104,6 +110,7 @@ func (c *certDialog) answer(a session.Answer) {
 		return
 	}
 	c.done = true
+	c.release()
 	c.dlg.Hide()
 	if c.onAnswer != nil {
 		c.onAnswer(a)
@@ -113,7 +120,14 @@ func (c *certDialog) answer(a session.Answer) {
 // dismiss hides the dialog without an answer.
 func (c *certDialog) dismiss() {
 	c.done = true
+	c.release()
 	c.dlg.Hide()
+}
+
+func (c *certDialog) release() {
+	if c.unesc != nil {
+		c.unesc()
+	}
 }
 
 func (c *certDialog) copySHA256() {
@@ -122,7 +136,7 @@ func (c *certDialog) copySHA256() {
 
 // certBody lays out what a person reads: the loud part first (a changed
 // certificate, the problems), then the details.
-func certBody(q session.Question, prompt bool, copyFingerprint *widget.Button) *fyne.Container {
+func certBody(q session.Question, prompt bool, copyFingerprint *esc.Button) *fyne.Container {
 	info := q.Info
 	var rows []fyne.CanvasObject
 	switch {
@@ -247,7 +261,7 @@ func compareCerts(prev *session.CertInfo, now session.CertInfo) fyne.CanvasObjec
 }
 
 // certDetails is the details grid: one row per fact.
-func certDetails(info session.CertInfo, copyFingerprint *widget.Button) fyne.CanvasObject {
+func certDetails(info session.CertInfo, copyFingerprint *esc.Button) fyne.CanvasObject {
 	tls := "not known"
 	if info.TLSVersion != "" {
 		tls = info.TLSVersion

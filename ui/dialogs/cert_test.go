@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/ferryftps/ferry/session"
+	"github.com/ferryftps/ferry/ui/internal/esc"
 )
 
 const (
@@ -279,7 +280,7 @@ func TestPrompter(t *testing.T) {
 func hasButton(o fyne.CanvasObject, text string) bool {
 	found := false
 	walk(o, func(obj fyne.CanvasObject) {
-		if b, ok := obj.(*widget.Button); ok && b.Text == text {
+		if b, ok := esc.AsButton(obj); ok && b.Text == text {
 			found = true
 		}
 	})

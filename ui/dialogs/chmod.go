@@ -12,6 +12,8 @@ import (
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/ferryftps/ferry/ui/internal/esc"
 )
 
 // ShowPermissions lets a person change the permissions of the file or
@@ -30,29 +32,31 @@ func ShowPermissions(win fyne.Window, name string, current string, onApply func(
 
 // permDialog is one permissions dialog. Used on the UI goroutine only.
 type permDialog struct {
+	win     fyne.Window
 	dlg     *dialog.CustomDialog
+	unesc   func() // ends Escape's hold on this dialog
 	onApply func(uint32)
 	syncing bool // a change made by the other half of the dialog
 
 	// checks by bit: checks[8] is owner read (0400) ... checks[0] others
 	// execute (0001).
-	checks        [9]*widget.Check
-	octal         *widget.Entry
-	apply, cancel *widget.Button
+	checks        [9]*esc.Check
+	octal         *esc.Entry
+	apply, cancel *esc.Button
 }
 
 func newPermDialog(win fyne.Window, name, current string, onApply func(uint32)) *permDialog {
-	p := &permDialog{onApply: onApply}
+	p := &permDialog{win: win, onApply: onApply}
 	for i := range p.checks {
-		p.checks[i] = &widget.Check{OnChanged: p.checkChanged}
+		p.checks[i] = esc.NewCheck(win, "", p.checkChanged)
 	}
-	p.octal = widget.NewEntry()
+	p.octal = esc.NewEntry(win)
 	p.octal.SetPlaceHolder("e.g. 644")
 	p.octal.Validator = validateOctal
 	p.octal.OnChanged = p.octalChanged
 	p.octal.OnSubmitted = p.submit
-	p.apply = &widget.Button{Text: "Apply", Icon: theme.ConfirmIcon(), Importance: widget.HighImportance, OnTapped: p.applyTapped}
-	p.cancel = &widget.Button{Text: "Cancel", Icon: theme.CancelIcon(), OnTapped: p.cancelled}
+	p.apply = esc.NewButton(win, "Apply", theme.ConfirmIcon(), widget.HighImportance, p.applyTapped)
+	p.cancel = esc.NewButton(win, "Cancel", theme.CancelIcon(), widget.MediumImportance, p.cancelled)
 
 	grid := []fyne.CanvasObject{
 		layout.NewSpacer(),
@@ -87,7 +91,17 @@ func newPermDialog(win fyne.Window, name, current string, onApply func(uint32)) 
 	return p
 }
 
-func (p *permDialog) show() { p.dlg.Show() }
+func (p *permDialog) show() {
+	p.dlg.Show()
+	p.unesc = esc.Push(p.win, p.cancelled)
+}
+
+func (p *permDialog) close() {
+	if p.unesc != nil {
+		p.unesc()
+	}
+	p.dlg.Hide()
+}
 
 // mode reads the check boxes.
 func (p *permDialog) mode() uint32 {
@@ -146,13 +160,13 @@ func (p *permDialog) applyTapped() {
 	if err != nil {
 		return
 	}
-	p.dlg.Hide()
+	p.close()
 	if p.onApply != nil {
 		p.onApply(m)
 	}
 }
 
-func (p *permDialog) cancelled() { p.dlg.Hide() }
+func (p *permDialog) cancelled() { p.close() }
 
 var errOctal = errors.New("three digits 0 to 7, like 644")
 

@@ -6,6 +6,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/ferryftps/ferry/ui/internal/esc"
 )
 
 func TestParsePerm(t *testing.T) {
@@ -122,7 +124,7 @@ func TestPermissionsUnknown(t *testing.T) {
 	}
 	var boxes []*widget.Check
 	walk(top, func(o fyne.CanvasObject) {
-		if c, ok := o.(*widget.Check); ok {
+		if c, ok := esc.AsCheck(o); ok {
 			boxes = append(boxes, c)
 		}
 	})

@@ -13,6 +13,8 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/ferryftps/ferry/ui/internal/esc"
+
 	"github.com/ferryftps/ferry/transfers"
 )
 
@@ -80,19 +82,21 @@ func (r *ConflictResolver) ResolveConflict(ctx context.Context, c transfers.Conf
 
 // conflictDialog is one conflict question. Used on the UI goroutine only.
 type conflictDialog struct {
+	win      fyne.Window
 	dlg      *dialog.CustomDialog
 	onDecide func(transfers.Decision, bool)
 	done     bool
+	unesc    func() // ends Escape's hold on this dialog
 
-	actions    map[transfers.Action]*widget.Button
-	applyToAll *widget.Check
-	cancel     *widget.Button
+	actions    map[transfers.Action]*esc.Button
+	applyToAll *esc.Check
+	cancel     *esc.Button
 }
 
 func newConflictDialog(win fyne.Window, c transfers.Conflict, onDecide func(transfers.Decision, bool)) *conflictDialog {
-	d := &conflictDialog{onDecide: onDecide, actions: make(map[transfers.Action]*widget.Button)}
-	d.applyToAll = &widget.Check{Text: "Apply to all further conflicts"}
-	d.cancel = &widget.Button{Text: "Cancel", Icon: theme.CancelIcon(), OnTapped: d.cancelled}
+	d := &conflictDialog{win: win, onDecide: onDecide, actions: make(map[transfers.Action]*esc.Button)}
+	d.applyToAll = esc.NewCheck(win, "Apply to all further conflicts", nil)
+	d.cancel = esc.NewButton(win, "Cancel", theme.CancelIcon(), widget.MediumImportance, d.cancelled)
 
 	srcWhere, dstWhere := "on the server", "on this computer"
 	intro := "Downloading from " + c.Site + ": a file of this name is already on this computer."
@@ -108,7 +112,7 @@ func newConflictDialog(win fyne.Window, c transfers.Conflict, onDecide func(tran
 
 	var buttons []fyne.CanvasObject
 	for _, a := range transfers.Actions() {
-		b := &widget.Button{Text: a.Label(), OnTapped: func() { d.decide(a) }}
+		b := esc.NewButton(win, a.Label(), nil, widget.MediumImportance, func() { d.decide(a) })
 		if a == transfers.Resume && !canResume(c) {
 			b.Disable()
 		}
@@ -174,7 +178,16 @@ func fileColumn(title string, f transfers.FileStat, larger, newer bool) fyne.Can
 	)
 }
 
-func (d *conflictDialog) show() { d.dlg.Show() }
+func (d *conflictDialog) show() {
+	d.dlg.Show()
+	d.unesc = esc.Push(d.win, d.cancelled)
+}
+
+func (d *conflictDialog) release() {
+	if d.unesc != nil {
+		d.unesc()
+	}
+}
 
 func (d *conflictDialog) decide(a transfers.Action) {
 	d.finish(transfers.Decision{Action: a, ApplyToAll: d.applyToAll.Checked}, false)
@@ -187,6 +200,7 @@ func (d *conflictDialog) finish(dec transfers.Decision, cancelled bool) {
 		return
 	}
 	d.done = true
+	d.release()
 	d.dlg.Hide()
 	if d.onDecide != nil {
 		d.onDecide(dec, cancelled)
@@ -196,5 +210,6 @@ func (d *conflictDialog) finish(dec transfers.Decision, cancelled bool) {
 // dismiss hides the dialog without a decision.
 func (d *conflictDialog) dismiss() {
 	d.done = true
+	d.release()
 	d.dlg.Hide()
 }

@@ -20,6 +20,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/ferryftps/ferry/session"
+	"github.com/ferryftps/ferry/ui/internal/esc"
 )
 
 // Fixed dates, serials and keys (Ed25519 signs deterministically), so that
@@ -167,7 +168,7 @@ func button(t *testing.T, o fyne.CanvasObject, text string) *widget.Button {
 	t.Helper()
 	var found *widget.Button
 	walk(o, func(obj fyne.CanvasObject) {
-		if b, ok := obj.(*widget.Button); ok && b.Text == text && found == nil {
+		if b, ok := esc.AsButton(obj); ok && b.Text == text && found == nil {
 			found = b
 		}
 	})
@@ -241,7 +242,7 @@ func findCheck(t *testing.T, o fyne.CanvasObject, text string) *widget.Check {
 	t.Helper()
 	var found *widget.Check
 	walk(o, func(obj fyne.CanvasObject) {
-		if c, ok := obj.(*widget.Check); ok && c.Text == text && found == nil {
+		if c, ok := esc.AsCheck(obj); ok && c.Text == text && found == nil {
 			found = c
 		}
 	})

@@ -9,6 +9,8 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/ferryftps/ferry/ui/internal/esc"
 )
 
 // ErrPasswordCancelled is returned by PasswordPrompter.AskPassword when the
@@ -79,20 +81,21 @@ type passwordDialog struct {
 	dlg    *dialog.CustomDialog
 	onDone func(password string, remember, ok bool)
 	done   bool
+	unesc  func() // ends Escape's hold on this dialog
 
-	password        *widget.Entry
-	remember        *widget.Check
-	connect, cancel *widget.Button
+	password        *esc.Entry
+	remember        *esc.Check
+	connect, cancel *esc.Button
 }
 
 func newPasswordDialog(win fyne.Window, site, user string, onDone func(string, bool, bool)) *passwordDialog {
 	d := &passwordDialog{win: win, onDone: onDone}
-	d.password = widget.NewPasswordEntry()
+	d.password = esc.NewPasswordEntry(win)
 	d.password.OnSubmitted = d.submit
 	d.password.SetPlaceHolder("Password")
-	d.remember = &widget.Check{Text: "Remember until Ferry quits"}
-	d.cancel = &widget.Button{Text: "Cancel", Icon: theme.CancelIcon(), OnTapped: d.cancelled}
-	d.connect = &widget.Button{Text: "Connect", Icon: theme.ConfirmIcon(), Importance: widget.HighImportance, OnTapped: d.accept}
+	d.remember = esc.NewCheck(win, "Remember until Ferry quits", nil)
+	d.cancel = esc.NewButton(win, "Cancel", theme.CancelIcon(), widget.MediumImportance, d.cancelled)
+	d.connect = esc.NewButton(win, "Connect", theme.ConfirmIcon(), widget.HighImportance, d.accept)
 
 	who := "Ferry needs the password of " + user + " on " + site + "."
 	if user == "" {
@@ -110,6 +113,7 @@ func newPasswordDialog(win fyne.Window, site, user string, onDone func(string, b
 
 func (d *passwordDialog) show() {
 	d.dlg.Show()
+	d.unesc = esc.Push(d.win, d.cancelled)
 	d.win.Canvas().Focus(d.password)
 }
 
@@ -124,6 +128,7 @@ func (d *passwordDialog) finish(password string, remember, ok bool) {
 		return
 	}
 	d.done = true
+	d.release()
 	d.dlg.Hide()
 	d.password.SetText("") // the widget keeps no copy once answered
 	if d.onDone != nil {
@@ -134,6 +139,13 @@ func (d *passwordDialog) finish(password string, remember, ok bool) {
 // dismiss hides the dialog without an answer.
 func (d *passwordDialog) dismiss() {
 	d.done = true
+	d.release()
 	d.dlg.Hide()
 	d.password.SetText("")
+}
+
+func (d *passwordDialog) release() {
+	if d.unesc != nil {
+		d.unesc()
+	}
 }

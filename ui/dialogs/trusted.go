@@ -12,6 +12,8 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/ferryftps/ferry/ui/internal/esc"
+
 	"github.com/ferryftps/ferry/session"
 )
 
@@ -33,6 +35,7 @@ func ShowTrusted(win fyne.Window, store *session.TrustStore) {
 	t := newTrustedList(store, win)
 	d := dialog.NewCustom("Trusted certificates", "Close", t.content, win)
 	d.Resize(dialogSize(win, 640, 420).AddWidthHeight(32, 120))
+	esc.Dialog(win, d)
 	d.Show()
 }
 
@@ -190,12 +193,13 @@ func (t *trustedList) askRemove(id int) {
 	t.confirm.SetConfirmText("Remove")
 	t.confirm.SetDismissText("Keep")
 	t.confirm.SetConfirmImportance(widget.DangerImportance)
+	esc.Dialog(t.win, t.confirm)
 	t.confirm.Show()
 }
 
 func (t *trustedList) remove(e session.TrustEntry) {
 	if err := t.store.Remove(e.Host, e.Port); err != nil {
-		dialog.ShowError(err, t.win)
+		esc.ShowError(err, t.win)
 	}
 	t.reload()
 }

@@ -4,13 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/ferryftps/ferry/ui/dialogs"
+	"github.com/ferryftps/ferry/ui/internal/esc"
 )
 
 // showMenu shows the context menu at pos (absolute) for the selection, or
@@ -112,6 +113,7 @@ func (p *Pane) confirmDelete(entries []Entry) {
 	d.SetConfirmText("Delete")
 	d.SetDismissText("Cancel")
 	d.SetConfirmImportance(widget.DangerImportance)
+	esc.Dialog(p.win, d)
 	d.Show()
 }
 
@@ -142,24 +144,16 @@ func (p *Pane) has(name string) bool {
 	return false
 }
 
-// askName shows a one-field form dialog and calls done with the name.
+// askName asks for a name and calls done with it, unless it is old.
 func (p *Pane) askName(title, confirm, initial, old string, done func(string)) {
 	if p.win == nil {
 		return
 	}
-	entry := widget.NewEntry()
-	entry.SetText(initial)
-	entry.Validator = p.nameCheck(old)
-	d := dialog.NewForm(title, confirm, "Cancel", []*widget.FormItem{widget.NewFormItem("Name", entry)},
-		func(ok bool) {
-			if ok && entry.Text != old {
-				done(entry.Text)
-			}
-		}, p.win)
-	entry.OnSubmitted = func(string) { d.Submit() }
-	d.Resize(fyne.NewSize(420, d.MinSize().Height))
-	d.Show()
-	p.win.Canvas().Focus(entry)
+	dialogs.AskName(p.win, title, confirm, initial, "", p.nameCheck(old), func(name string) {
+		if name != old {
+			done(name)
+		}
+	})
 }
 
 // rename asks for a new name for e.
@@ -191,81 +185,17 @@ func (p *Pane) newFolder() {
 }
 
 // chmod asks for permissions (nine boxes or three octal digits, kept in
-// step) and applies them to entries.
+// step) and applies them to entries. The boxes start from the first
+// entry's permissions.
 func (p *Pane) chmod(entries []Entry) {
 	if len(entries) == 0 || p.fs == nil || p.win == nil {
 		return
 	}
-	mode, ok := permBits(entries[0].Perm)
-	if !ok {
-		mode = 0o644
-		if entries[0].IsDir {
-			mode = 0o755
-		}
-	}
-	var checks [9]*widget.Check
-	octal := widget.NewEntry()
-	syncing := false
-	fromChecks := func(bool) {
-		if syncing {
-			return
-		}
-		m := uint32(0)
-		for i, c := range checks {
-			if c.Checked {
-				m |= 1 << (8 - i)
-			}
-		}
-		syncing = true
-		octal.SetText(fmt.Sprintf("%03o", m))
-		syncing = false
-	}
-	parse := func(s string) (uint32, bool) {
-		m, err := strconv.ParseUint(s, 8, 32)
-		return uint32(m), err == nil && len(s) == 3
-	}
-	setChecks := func(m uint32) {
-		syncing = true
-		for i, c := range checks {
-			c.SetChecked(m&(1<<(8-i)) != 0)
-		}
-		syncing = false
-	}
-	grid := []fyne.CanvasObject{widget.NewLabel(""), widget.NewLabel("Read"), widget.NewLabel("Write"), widget.NewLabel("Execute")}
-	for who, name := range []string{"Owner", "Group", "Others"} {
-		grid = append(grid, widget.NewLabel(name))
-		for k := range 3 {
-			checks[who*3+k] = widget.NewCheck("", fromChecks)
-			grid = append(grid, checks[who*3+k])
-		}
-	}
-	octal.Validator = func(s string) error {
-		if _, ok := parse(s); !ok {
-			return errors.New("three octal digits, such as 755")
-		}
-		return nil
-	}
-	octal.OnChanged = func(s string) {
-		if m, ok := parse(s); ok && !syncing {
-			setChecks(m)
-		}
-	}
-	setChecks(mode)
-	octal.SetText(fmt.Sprintf("%03o", mode))
-
-	title := fmt.Sprintf("Permissions of %q", entries[0].Name)
+	name := fmt.Sprintf("%q", entries[0].Name)
 	if len(entries) > 1 {
-		title = fmt.Sprintf("Permissions of %d items", len(entries))
+		name = fmt.Sprintf("%d items", len(entries))
 	}
-	items := []*widget.FormItem{
-		{Text: "", Widget: container.NewGridWithColumns(4, grid...)},
-		{Text: "Numeric", Widget: octal},
-	}
-	d := dialog.NewForm(title, "Apply", "Cancel", items, func(ok bool) {
-		m, valid := parse(octal.Text)
-		if !ok || !valid {
-			return
-		}
+	dialogs.ShowPermissions(p.win, name, entries[0].Perm, func(m uint32) {
 		p.run(func(ctx context.Context, fsys FS, dir string) error {
 			var errs []error
 			for _, e := range entries {
@@ -278,9 +208,7 @@ func (p *Pane) chmod(entries []Entry) {
 			}
 			return errors.Join(errs...)
 		}, "")
-	}, p.win)
-	octal.OnSubmitted = func(string) { d.Submit() }
-	d.Show()
+	})
 }
 
 // copyPaths puts the entries' paths (URLs on a server) on the clipboard,

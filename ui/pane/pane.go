@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ferryftps/ferry/ui/internal/esc"
 	"github.com/ferryftps/ferry/ui/internal/uido"
 	"io/fs"
 	"slices"
@@ -16,7 +17,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
@@ -531,7 +531,7 @@ func (p *Pane) report(err error) {
 	case p.OnError != nil:
 		p.OnError(err)
 	case p.win != nil:
-		dialog.ShowError(err, p.win)
+		esc.ShowError(err, p.win)
 	default:
 		fyne.LogError("file pane", err)
 	}

@@ -25,6 +25,7 @@ import (
 
 	"github.com/ferryftps/ferry/internal/ftpd"
 	"github.com/ferryftps/ferry/session"
+	"github.com/ferryftps/ferry/ui/internal/esc"
 )
 
 func TestMain(m *testing.M) {
@@ -221,7 +222,7 @@ func (f *fixture) overlayObjects() []fyne.CanvasObject {
 func (f *fixture) tapButton(text string) {
 	f.t.Helper()
 	for _, o := range f.overlayObjects() {
-		if b, ok := o.(*widget.Button); ok && b.Text == text && b.Visible() {
+		if b, ok := esc.AsButton(o); ok && b.Text == text && b.Visible() {
 			if b.Disabled() {
 				f.t.Fatalf("button %q is disabled", text)
 			}
@@ -242,10 +243,21 @@ func (f *fixture) dialogText() string {
 	return b.String()
 }
 
+// overlayText is the text of the labels in the top dialog.
+func (f *fixture) overlayText() string {
+	var b strings.Builder
+	for _, o := range f.overlayObjects() {
+		if l, ok := o.(*widget.Label); ok {
+			b.WriteString(l.Text + "\n")
+		}
+	}
+	return b.String()
+}
+
 func (f *fixture) dialogEntry() *widget.Entry {
 	f.t.Helper()
 	for _, o := range f.overlayObjects() {
-		if e, ok := o.(*widget.Entry); ok {
+		if e, ok := esc.AsEntry(o); ok {
 			return e
 		}
 	}
@@ -555,8 +567,13 @@ func TestRenameWithF2(t *testing.T) {
 		t.Errorf("the rename entry starts with %q", e.Text)
 	}
 	e.SetText("taken.txt")
-	if e.Validate() == nil {
-		t.Error("renaming onto an existing name is allowed")
+	for _, o := range f.overlayObjects() {
+		if b, ok := esc.AsButton(o); ok && b.Text == "Rename" && !b.Disabled() {
+			t.Error("renaming onto an existing name is allowed")
+		}
+	}
+	if l := f.overlayText(); !strings.Contains(l, `"taken.txt" already exists here`) {
+		t.Errorf("the dialog does not say why: %q", l)
 	}
 	e.SetText("new.txt")
 	f.tapButton("Rename")
@@ -870,11 +887,11 @@ func TestContextMenuAndPermissions(t *testing.T) {
 	var octal *widget.Entry
 	var checks []*widget.Check
 	for _, o := range f.overlayObjects() {
-		switch w := o.(type) {
-		case *widget.Entry:
-			octal = w
-		case *widget.Check:
-			checks = append(checks, w)
+		if e, ok := esc.AsEntry(o); ok {
+			octal = e
+		}
+		if c, ok := esc.AsCheck(o); ok {
+			checks = append(checks, c)
 		}
 	}
 	if len(checks) != 9 || octal == nil {
@@ -1077,8 +1094,5 @@ func TestParsePWDAndNames(t *testing.T) {
 		if got := humanSize(n); got != want {
 			t.Errorf("humanSize(%d) = %q, want %q", n, got, want)
 		}
-	}
-	if m, ok := permBits("rwxr-x--x"); !ok || m != 0o751 {
-		t.Errorf("permBits = %o, %v", m, ok)
 	}
 }

@@ -122,21 +122,3 @@ func plural(n int, word string) string {
 	}
 	return strconv.Itoa(n) + " " + word + "s"
 }
-
-// permBits reads "rwxr-xr-x" into 0o755; ok is false if it cannot.
-func permBits(s string) (mode uint32, ok bool) {
-	if len(s) != 9 {
-		return 0, false
-	}
-	for i := 0; i < 9; i++ {
-		mode <<= 1
-		switch s[i] {
-		case "rwxrwxrwx"[i], 's', 't':
-			mode |= 1
-		case '-', 'S', 'T':
-		default:
-			return 0, false
-		}
-	}
-	return mode, true
-}

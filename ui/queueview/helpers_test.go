@@ -24,6 +24,7 @@ import (
 	"github.com/ferryftps/ferry/internal/ftpd"
 	"github.com/ferryftps/ferry/session"
 	"github.com/ferryftps/ferry/transfers"
+	"github.com/ferryftps/ferry/ui/internal/esc"
 )
 
 // double is an in-process FTPS server (internal/ftpd) with a connection
@@ -244,7 +245,7 @@ func button(t *testing.T, o fyne.CanvasObject, text string) *widget.Button {
 	t.Helper()
 	var found *widget.Button
 	walk(o, func(obj fyne.CanvasObject) {
-		if b, ok := obj.(*widget.Button); ok && b.Text == text && found == nil {
+		if b, ok := esc.AsButton(obj); ok && b.Text == text && found == nil {
 			found = b
 		}
 	})

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/ferryftps/ferry/session"
+	"github.com/ferryftps/ferry/ui/internal/esc"
 )
 
 // The choices of the encryption and logon type selects, in the order of
@@ -105,25 +106,25 @@ type form struct {
 	right       *fyne.Container // formBox or the placeholder
 	general     *widget.Form
 
-	name       *widget.Entry
+	name       *esc.Entry
 	folder     *widget.SelectEntry
 	enc        *widget.Select
 	plainWarn  *widget.Label
-	host, port *widget.Entry
+	host, port *esc.Entry
 	logon      *widget.Select
-	user       *widget.Entry
-	password   *widget.Entry
+	user       *esc.Entry
+	password   *esc.Entry
 	pwStatus   *widget.Label
 	forget     *widget.Button
 	tls12      *widget.Check
-	maxConns   *widget.Entry
-	localDir   *widget.Entry
-	remoteDir  *widget.Entry
-	clientCert *widget.Entry
-	clientKey  *widget.Entry
-	notes      *widget.Entry
+	maxConns   *esc.Entry
+	localDir   *esc.Entry
+	remoteDir  *esc.Entry
+	clientCert *esc.Entry
+	clientKey  *esc.Entry
+	notes      *esc.Entry
 	errText    *widget.Label
-	browse     map[*widget.Entry]*widget.Button // the Browse… button of an entry
+	browse     map[*esc.Entry]*widget.Button // the Browse… button of an entry
 
 	saveBtn, connectBtn, closeBtn *widget.Button
 
@@ -142,27 +143,28 @@ func (m *Manager) buildForm() fyne.CanvasObject {
 	// No wrapping: a wrapped label in a centre layout is one word wide
 	// and very tall, which would stretch the dialog.
 	f.placeholder = &widget.Label{Alignment: fyne.TextAlignCenter, Importance: widget.LowImportance}
-	f.name = &widget.Entry{}
+	f.name = m.entry("")
 	f.folder = widget.NewSelectEntry(nil)
 	f.folder.PlaceHolder = "Top level"
 	f.plainWarn = &widget.Label{Text: plainWarning, Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance}
 	f.plainWarn.Hide()
-	f.port = &widget.Entry{PlaceHolder: "21 (default)"}
+	f.port = m.entry("21 (default)")
 	f.enc = &widget.Select{Options: []string{encLabels[session.Explicit], encLabels[session.Implicit], encLabels[session.Plain]}, OnChanged: m.encChanged}
-	f.host = &widget.Entry{PlaceHolder: "ftp.example.com"}
+	f.host = m.entry("ftp.example.com")
 	f.logon = &widget.Select{Options: []string{logonLabels[session.LogonNormal], logonLabels[session.LogonAsk], logonLabels[session.LogonAnonymous]}, OnChanged: m.logonChanged}
-	f.user = &widget.Entry{}
-	f.password = widget.NewPasswordEntry()
+	f.user = m.entry("")
+	f.password = esc.NewPasswordEntry(m.win)
 	f.password.OnChanged = m.passwordTyped
 	f.pwStatus = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance}
 	f.forget = &widget.Button{Text: "Forget password", OnTapped: m.forgetPassword}
 	f.tls12 = &widget.Check{Text: "Use TLS 1.2 at most (for servers whose TLS 1.3 is broken)"}
-	f.maxConns = &widget.Entry{PlaceHolder: fmt.Sprintf("%d (default)", session.DefaultMaxConns)}
-	f.localDir = &widget.Entry{PlaceHolder: "Ferry's default"}
-	f.remoteDir = &widget.Entry{PlaceHolder: "The server's initial folder"}
-	f.clientCert = &widget.Entry{PlaceHolder: "None (PEM or PKCS#12 file)"}
-	f.clientKey = &widget.Entry{PlaceHolder: "None, or in the certificate file (PEM)"}
-	f.notes = &widget.Entry{MultiLine: true, Wrapping: fyne.TextWrapWord}
+	f.maxConns = m.entry(fmt.Sprintf("%d (default)", session.DefaultMaxConns))
+	f.localDir = m.entry("Ferry's default")
+	f.remoteDir = m.entry("The server's initial folder")
+	f.clientCert = m.entry("None (PEM or PKCS#12 file)")
+	f.clientKey = m.entry("None, or in the certificate file (PEM)")
+	f.notes = m.entry("")
+	f.notes.MultiLine, f.notes.Wrapping = true, fyne.TextWrapWord
 	f.errText = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance}
 	f.errText.Hide()
 	f.saveBtn = &widget.Button{Text: "Save", Icon: theme.DocumentSaveIcon(), OnTapped: m.saveTapped}
@@ -199,7 +201,7 @@ func (m *Manager) buildForm() fyne.CanvasObject {
 
 // withBrowse puts a Browse… button after entry, choosing a folder (dir) or
 // a file.
-func (m *Manager) withBrowse(entry *widget.Entry, dir bool) fyne.CanvasObject {
+func (m *Manager) withBrowse(entry *esc.Entry, dir bool) fyne.CanvasObject {
 	browse := func() {
 		var d *dialog.FileDialog
 		if dir {
@@ -217,24 +219,25 @@ func (m *Manager) withBrowse(entry *widget.Entry, dir bool) fyne.CanvasObject {
 			}, m.win)
 		}
 		d.Resize(fyne.NewSize(800, 520))
+		esc.Dialog(m.win, d)
 		d.Show()
 	}
 	b := &widget.Button{Text: "Browse…", OnTapped: browse}
 	if m.browse == nil {
-		m.browse = map[*widget.Entry]*widget.Button{}
+		m.browse = map[*esc.Entry]*widget.Button{}
 	}
 	m.browse[entry] = b
 	return container.NewBorder(nil, nil, nil, b, entry)
 }
 
 // picked puts the path of a chosen file or folder in entry.
-func (m *Manager) picked(entry *widget.Entry, u fyne.URI, err error) {
+func (m *Manager) picked(entry *esc.Entry, u fyne.URI, err error) {
 	switch {
 	case err != nil:
-		dialog.ShowError(err, m.win)
+		esc.ShowError(err, m.win)
 	case u == nil: // cancelled
 	case u.Scheme() != "file":
-		dialog.ShowError(fmt.Errorf("%s is not a local file", u.Name()), m.win)
+		esc.ShowError(fmt.Errorf("%s is not a local file", u.Name()), m.win)
 	default:
 		entry.SetText(u.Path())
 	}
@@ -524,7 +527,7 @@ func (m *Manager) passwordStored(gen int, id string, err error) {
 	msg := fmt.Sprintf("The password of “%s” could not be saved: %v\nThe site now asks for the password on each connect.", site.Name, err)
 	if !current {
 		m.reload()
-		dialog.ShowError(errors.New(msg), m.win)
+		esc.ShowError(errors.New(msg), m.win)
 		return
 	}
 	m.pw = keyringState(err)
@@ -610,4 +613,12 @@ func (m *Manager) finishConnect(site session.Site, password string) {
 	if m.OnConnect != nil {
 		m.OnConnect(site, password)
 	}
+}
+
+// entry is a one-line entry of the manager's window, on which Escape
+// closes the manager (asking about unsaved changes first).
+func (m *Manager) entry(placeholder string) *esc.Entry {
+	e := esc.NewEntry(m.win)
+	e.PlaceHolder = placeholder
+	return e
 }

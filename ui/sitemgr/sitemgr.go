@@ -13,6 +13,8 @@ package sitemgr
 import (
 	"context"
 	"fmt"
+	"github.com/ferryftps/ferry/ui/dialogs"
+	"github.com/ferryftps/ferry/ui/internal/esc"
 	"github.com/ferryftps/ferry/ui/internal/uido"
 	"path"
 	"sort"
@@ -94,6 +96,7 @@ type Manager struct {
 
 	dlg   *dialog.CustomDialog
 	shown bool
+	unesc func() // ends Escape's hold on the manager while it is shown
 
 	// The tree and the snapshot of the store it shows.
 	tree       *widget.Tree
@@ -175,6 +178,7 @@ func (m *Manager) Show() {
 	}
 	m.dlg.Resize(size)
 	m.dlg.Show()
+	m.unesc = esc.Push(m.win, m.close)
 }
 
 // close is the Close button: it asks about unsaved changes first.
@@ -185,6 +189,10 @@ func (m *Manager) close() {
 // hide closes the dialog; keyring answers still on their way are dropped.
 func (m *Manager) hide() {
 	m.shown = false
+	if m.unesc != nil {
+		m.unesc()
+		m.unesc = nil
+	}
 	m.gen++
 	m.password.SetText("")
 	m.dlg.Hide()
@@ -429,8 +437,10 @@ func (m *Manager) leave(then, cancel func()) {
 		name = "“" + name + "”"
 	}
 	var d *dialog.CustomDialog
+	var unesc func()
 	answer := func(f func()) func() {
 		return func() {
+			unesc()
 			d.Hide()
 			f()
 		}
@@ -448,6 +458,7 @@ func (m *Manager) leave(then, cancel func()) {
 			}
 		})},
 	})
+	unesc = esc.Push(m.win, answer(cancel))
 	d.Show()
 }
 
@@ -487,22 +498,12 @@ func (m *Manager) newFolder() {
 	if parent != "" {
 		hint = "Inside “" + parent + "”"
 	}
-	entry := &widget.Entry{PlaceHolder: "Folder name", Validator: func(s string) error {
+	dialogs.AskName(m.win, "New folder", "Create", "", hint, func(s string) error {
 		if strings.TrimSpace(s) == "" {
 			return fmt.Errorf("enter a name")
 		}
 		return nil
-	}}
-	d := dialog.NewForm("New folder", "Create", "Cancel",
-		[]*widget.FormItem{{Text: "Name", Widget: entry, HintText: hint}},
-		func(ok bool) {
-			if ok {
-				m.createFolder(parent, entry.Text)
-			}
-		}, m.win)
-	d.Resize(fyne.NewSize(420, d.MinSize().Height))
-	d.Show()
-	m.win.Canvas().Focus(entry)
+	}, func(name string) { m.createFolder(parent, name) })
 }
 
 // createFolder makes folder name inside parent and selects it.
@@ -512,7 +513,7 @@ func (m *Manager) createFolder(parent, name string) {
 		full = parent + "/" + full // ".." and the like are refused by the store
 	}
 	if err := m.store.AddFolder(full); err != nil {
-		dialog.ShowError(err, m.win)
+		esc.ShowError(err, m.win)
 		return
 	}
 	m.reload()
@@ -537,7 +538,7 @@ func (m *Manager) duplicateNow() {
 	}
 	dup, err := m.store.Duplicate(from)
 	if err != nil {
-		dialog.ShowError(err, m.win)
+		esc.ShowError(err, m.win)
 		return
 	}
 	m.reload()
@@ -551,7 +552,7 @@ func (m *Manager) duplicateNow() {
 		err := copySecrets(ctx, sec, from, dup.ID)
 		return func() {
 			if err != nil {
-				dialog.ShowError(fmt.Errorf("“%s” is saved, but its password could not be copied: %w", name, err), m.win)
+				esc.ShowError(fmt.Errorf("“%s” is saved, but its password could not be copied: %w", name, err), m.win)
 			}
 			if m.editing && m.cur.ID == dup.ID {
 				m.checkPassword()
@@ -593,11 +594,12 @@ func (m *Manager) deleteSelected() {
 		d.SetConfirmText("Delete")
 		d.SetDismissText("Cancel")
 		d.SetConfirmImportance(widget.DangerImportance)
+		esc.Dialog(m.win, d)
 		d.Show()
 	case isFolderUID(m.selUID):
 		p := folderOf(m.selUID)
 		if len(m.children[m.selUID]) > 0 {
-			dialog.ShowInformation("Folder not empty",
+			esc.ShowInformation("Folder not empty",
 				fmt.Sprintf("The folder “%s” holds sites or folders: move or delete them first.", p), m.win)
 			return
 		}
@@ -610,6 +612,7 @@ func (m *Manager) deleteSelected() {
 		d.SetConfirmText("Delete")
 		d.SetDismissText("Cancel")
 		d.SetConfirmImportance(widget.DangerImportance)
+		esc.Dialog(m.win, d)
 		d.Show()
 	}
 }
@@ -618,7 +621,7 @@ func (m *Manager) deleteSelected() {
 // keyring.
 func (m *Manager) deleteSite(id, name string) {
 	if err := m.store.Delete(id); err != nil {
-		dialog.ShowError(err, m.win)
+		esc.ShowError(err, m.win)
 		return
 	}
 	m.reload()
@@ -634,14 +637,14 @@ func (m *Manager) deleteSite(id, name string) {
 			return nil
 		}
 		return func() {
-			dialog.ShowError(fmt.Errorf("“%s” is deleted, but its password could not be removed from the system keyring: %w", name, err), win)
+			esc.ShowError(fmt.Errorf("“%s” is deleted, but its password could not be removed from the system keyring: %w", name, err), win)
 		}
 	})
 }
 
 func (m *Manager) deleteFolder(p string) {
 	if err := m.store.RemoveFolder(p); err != nil {
-		dialog.ShowError(err, m.win)
+		esc.ShowError(err, m.win)
 		return
 	}
 	m.reload()

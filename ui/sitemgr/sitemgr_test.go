@@ -22,6 +22,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/ferryftps/ferry/session"
+	"github.com/ferryftps/ferry/ui/internal/esc"
 )
 
 // uiQueue stands in for fyne.Do: what the manager's goroutines hand to the
@@ -191,7 +192,7 @@ func (f *fixture) selectSite(name string) {
 }
 
 // retype replaces the text of an entry by typing, as a user would.
-func retype(e *widget.Entry, text string) {
+func retype(e *esc.Entry, text string) {
 	e.SetText("")
 	test.Type(e, text)
 }
@@ -225,7 +226,7 @@ func (f *fixture) tapInTop(text string) {
 		f.t.Fatalf("no dialog to tap %q in", text)
 	}
 	for _, o := range test.LaidOutObjects(top) {
-		if b, ok := o.(*widget.Button); ok && b.Text == text && b.Visible() {
+		if b, ok := esc.AsButton(o); ok && b.Text == text && b.Visible() {
 			test.Tap(b)
 			return
 		}
@@ -244,10 +245,9 @@ func (f *fixture) allText() string {
 			switch w := o.(type) {
 			case *widget.Label:
 				b.WriteString(w.Text + "\n")
-			case *widget.Entry:
-				if !w.Password {
-					b.WriteString(w.Text + "\n")
-				}
+			}
+			if e, ok := esc.AsEntry(o); ok && !e.Password {
+				b.WriteString(e.Text + "\n")
 			}
 		}
 	}
@@ -456,7 +456,7 @@ func TestFolders(t *testing.T) {
 	if !strings.Contains(f.topText(), "At the top level") {
 		t.Fatalf("new folder dialog: %q", f.topText())
 	}
-	entry := f.m.win.Canvas().Focused().(*widget.Entry)
+	entry := f.m.win.Canvas().Focused().(*esc.Entry)
 	test.Type(entry, "Clients")
 	f.tapInTop("Create")
 	if got := f.store.Folders(); len(got) != 1 || got[0] != "Clients" {
@@ -471,7 +471,7 @@ func TestFolders(t *testing.T) {
 	if !strings.Contains(f.topText(), "Inside “Clients”") {
 		t.Fatalf("new folder dialog: %q", f.topText())
 	}
-	test.Type(f.m.win.Canvas().Focused().(*widget.Entry), "Acme")
+	test.Type(f.m.win.Canvas().Focused().(*esc.Entry), "Acme")
 	f.tapInTop("Create")
 	test.Tap(f.m.newSiteBtn)
 	if f.m.folder.Text != "Clients/Acme" {
@@ -713,7 +713,7 @@ func TestFileDialogsOpenAndCancel(t *testing.T) {
 	f := newFixture(t, newFakeSecrets(), session.Site{Name: "A", Host: "a.example"})
 	f.m.Show()
 	f.selectSite("A")
-	browse := func(entry *widget.Entry) *widget.Button { return f.m.browse[entry] }
+	browse := func(entry *esc.Entry) *widget.Button { return f.m.browse[entry] }
 	for _, tc := range []struct {
 		name string
 		open func()
@@ -981,4 +981,40 @@ func TestRealKeyring(t *testing.T) {
 		_, err := sec.Get(ctx, id, session.SecretPassword)
 		return errors.Is(err, session.ErrNoSecret)
 	})
+}
+
+// TestEscapeClosesManager: Escape in a field closes the manager, asking
+// first when the site has unsaved changes; Escape on that question
+// cancels it and keeps the manager and the changes.
+func TestEscapeClosesManager(t *testing.T) {
+	f := newFixture(t, newFakeSecrets(), session.Site{Name: "A", Host: "a.example"})
+	f.m.Show()
+	f.selectSite("A")
+	f.q.run()
+	escape := func() {
+		ev := &fyne.KeyEvent{Name: fyne.KeyEscape}
+		if o := f.w.Canvas().Focused(); o != nil {
+			o.TypedKey(ev)
+		} else if h := f.w.Canvas().OnTypedKey(); h != nil {
+			h(ev)
+		}
+	}
+	esc.Install(f.w, nil)
+
+	f.w.Canvas().Focus(f.m.host)
+	test.Type(f.m.host, "x")
+	escape()
+	if !strings.Contains(f.topText(), "has changes that are not saved") {
+		t.Fatalf("Escape with changes: top dialog says %q", f.topText())
+	}
+	escape()
+	if !f.m.shown || f.m.host.Text != "xa.example" || strings.Contains(f.topText(), "not saved") {
+		t.Fatalf("Escape on the question: shown %v, host %q, top %q", f.m.shown, f.m.host.Text, f.topText())
+	}
+	retype(f.m.host, "a.example")
+	f.w.Canvas().Focus(f.m.host)
+	escape()
+	if f.m.shown || esc.Open(f.w) != 0 {
+		t.Fatalf("Escape without changes: shown %v, %d dialogs open", f.m.shown, esc.Open(f.w))
+	}
 }

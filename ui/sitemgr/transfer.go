@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/ferryftps/ferry/session"
+	"github.com/ferryftps/ferry/ui/internal/esc"
 )
 
 // maxImportSize bounds what an import reads; ImportFileZilla refuses more.
@@ -30,12 +31,13 @@ func (m *Manager) importDialog() {
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".xml", ".json"}))
 	d.SetTitleText("Import FileZilla's sitemanager.xml (or a Ferry export)")
 	d.Resize(fyne.NewSize(800, 520))
+	esc.Dialog(m.win, d)
 	d.Show()
 }
 
 func (m *Manager) importPicked(r fyne.URIReadCloser, err error) {
 	if err != nil {
-		dialog.ShowError(err, m.win)
+		esc.ShowError(err, m.win)
 		return
 	}
 	if r == nil {
@@ -54,7 +56,7 @@ func (m *Manager) importPicked(r fyne.URIReadCloser, err error) {
 func (m *Manager) importFrom(r io.Reader) {
 	data, err := io.ReadAll(io.LimitReader(r, maxImportSize))
 	if err != nil {
-		dialog.ShowError(fmt.Errorf("reading the file to import: %w", err), m.win)
+		esc.ShowError(fmt.Errorf("reading the file to import: %w", err), m.win)
 		return
 	}
 	if t := bytes.TrimSpace(data); len(t) > 0 && t[0] == '{' {
@@ -63,7 +65,7 @@ func (m *Manager) importFrom(r io.Reader) {
 	}
 	res, err := session.ImportFileZilla(bytes.NewReader(data))
 	if err != nil {
-		dialog.ShowError(err, m.win)
+		esc.ShowError(err, m.win)
 		return
 	}
 	type secret struct{ id, password string }
@@ -140,7 +142,7 @@ func (m *Manager) importFrom(r io.Reader) {
 func (m *Manager) importFerry(data []byte) {
 	sites, folders, err := session.ReadExport(bytes.NewReader(data))
 	if err != nil {
-		dialog.ShowError(err, m.win)
+		esc.ShowError(err, m.win)
 		return
 	}
 	var sum importSummary
@@ -235,7 +237,9 @@ func (m *Manager) showSummary(s importSummary) {
 func (m *Manager) showText(title, text string) {
 	scroll := container.NewVScroll(&widget.Label{Text: text, Wrapping: fyne.TextWrapWord})
 	scroll.SetMinSize(fyne.NewSize(520, 160))
-	dialog.NewCustom(title, "OK", scroll, m.win).Show()
+	d := dialog.NewCustom(title, "OK", scroll, m.win)
+	esc.Dialog(m.win, d)
+	d.Show()
 }
 
 // exportDialog is the Export… button: it picks a file and writes every
@@ -245,12 +249,13 @@ func (m *Manager) exportDialog() {
 	d.SetFileName("ferry-sites.json")
 	d.SetTitleText("Export the sites (without passwords)")
 	d.Resize(fyne.NewSize(800, 520))
+	esc.Dialog(m.win, d)
 	d.Show()
 }
 
 func (m *Manager) exportPicked(w fyne.URIWriteCloser, err error) {
 	if err != nil {
-		dialog.ShowError(err, m.win)
+		esc.ShowError(err, m.win)
 		return
 	}
 	if w == nil {
@@ -258,7 +263,7 @@ func (m *Manager) exportPicked(w fyne.URIWriteCloser, err error) {
 	}
 	n, err := m.exportTo(w)
 	if err != nil {
-		dialog.ShowError(fmt.Errorf("exporting the sites to %s: %w", w.URI().Name(), err), m.win)
+		esc.ShowError(fmt.Errorf("exporting the sites to %s: %w", w.URI().Name(), err), m.win)
 		return
 	}
 	m.showText("Export", fmt.Sprintf("Exported %s to %s.\n\nPasswords are not in the file: they stay in this computer's system keyring. Whoever imports the file types them again.",
