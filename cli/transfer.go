@@ -291,9 +291,9 @@ func (s *summary) print(w io.Writer, dir transfers.Direction, took time.Duration
 	}
 	rate := ""
 	if secs := took.Seconds(); secs > 0 && s.bytes > 0 {
-		rate = fmt.Sprintf(", %s/s", humanBytes(int64(float64(s.bytes)/secs)))
+		rate = fmt.Sprintf(", %s/s", transfers.FormatSize(int64(float64(s.bytes)/secs)))
 	}
-	fmt.Fprintf(w, "%s %d %s (%s) in %s%s", verb, s.ok, plural(s.ok, "file", "files"), humanBytes(s.bytes), took.Round(time.Millisecond*10), rate)
+	fmt.Fprintf(w, "%s %d %s (%s) in %s%s", verb, s.ok, plural(s.ok, "file", "files"), transfers.FormatSize(s.bytes), took.Round(time.Millisecond*10), rate)
 	if s.skipped > 0 {
 		fmt.Fprintf(w, "; skipped %d", s.skipped)
 		if s.skippedBecauseExists > 0 {
@@ -311,20 +311,6 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
-}
-
-// humanBytes writes a size the way people read it: 1.5 MB (SI units).
-func humanBytes(n int64) string {
-	const unit = 1000
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit && exp < 4; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %cB", float64(n)/float64(div), "kMGTP"[exp])
 }
 
 // progress draws one status line on a terminal (nothing otherwise).
@@ -353,7 +339,7 @@ func progressLine(t transfers.Totals, width int) string {
 		frac = min(float64(t.Bytes)/float64(t.Total), 1)
 	}
 	bar := strings.Repeat("#", int(frac*float64(width))) + strings.Repeat(".", width-int(frac*float64(width)))
-	s := fmt.Sprintf("[%s] %3.0f%%  %s of %s  %s/s", bar, frac*100, humanBytes(t.Bytes), humanBytes(t.Total), humanBytes(int64(t.Rate)))
+	s := fmt.Sprintf("[%s] %3.0f%%  %s of %s  %s/s", bar, frac*100, transfers.FormatSize(t.Bytes), transfers.FormatSize(t.Total), transfers.FormatSize(int64(t.Rate)))
 	if t.ETA > 0 {
 		s += fmt.Sprintf("  %s left", clock(t.ETA))
 	}
@@ -414,7 +400,7 @@ func (r *termResolver) ResolveConflict(ctx context.Context, c transfers.Conflict
 		if !f.ModTime.IsZero() {
 			when = f.ModTime.Local().Format("2006-01-02 15:04:05")
 		}
-		fmt.Fprintf(r.out, "  %-7s %s (%d bytes), modified %s\n", label+":", humanBytes(f.Size), f.Size, when)
+		fmt.Fprintf(r.out, "  %-7s %s (%d bytes), modified %s\n", label+":", transfers.FormatSize(f.Size), f.Size, when)
 	}
 	describe("new ("+src+")", c.Source)
 	describe("existing ("+dst+")", c.Target)

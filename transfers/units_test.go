@@ -133,3 +133,19 @@ func TestHistoryRotation(t *testing.T) {
 		t.Fatalf("Last after a torn line: %d, %v", len(recs), err)
 	}
 }
+
+func TestFormatSize(t *testing.T) {
+	for _, c := range []struct {
+		n    int64
+		want string
+	}{
+		{0, "0 B"}, {999, "999 B"}, {-999, "-999 B"}, {1000, "1.0 kB"}, {1023, "1.0 kB"}, {1536, "1.5 kB"},
+		{12_345, "12.3 kB"}, {999_949, "999.9 kB"}, {999_999, "1.0 MB"}, {3_200_000, "3.2 MB"},
+		{10_000_000, "10.0 MB"}, {200 << 20, "209.7 MB"}, {1_500_000_000, "1.5 GB"}, {3 << 30, "3.2 GB"},
+		{2_000_000_000_000, "2.0 TB"}, {5e18, "5000.0 PB"},
+	} {
+		if got := FormatSize(c.n); got != c.want {
+			t.Errorf("FormatSize(%d) = %q, want %q", c.n, got, c.want)
+		}
+	}
+}

@@ -19,8 +19,6 @@ package dialogs
 
 import (
 	"context"
-	"fmt"
-	"github.com/ferryftps/ferry/ui/internal/uido"
 	"image/color"
 	"strconv"
 	"strings"
@@ -32,6 +30,9 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+
+	"github.com/ferryftps/ferry/transfers"
+	"github.com/ferryftps/ferry/ui/internal/uido"
 )
 
 // oneAtATime lets one question be asked at a time, honouring the context of
@@ -166,14 +167,7 @@ func humanSize(n int64) string {
 	case n < 1000:
 		return strconv.FormatInt(n, 10) + " bytes"
 	}
-	units := []string{"kB", "MB", "GB", "TB", "PB", "EB"}
-	f := float64(n) / 1000
-	i := 0
-	for f >= 999.95 && i < len(units)-1 {
-		f /= 1000
-		i++
-	}
-	return fmt.Sprintf("%.1f %s", f, units[i])
+	return transfers.FormatSize(n)
 }
 
 // exactBytes writes n with thousands separators: "1,534,123 bytes".

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ferryftps/ferry/transfers"
 	"github.com/ferryftps/ferry/ui/internal/esc"
 	"github.com/ferryftps/ferry/ui/internal/uido"
 	"io/fs"
@@ -373,7 +374,7 @@ func (p *Pane) afterView() {
 		}
 	}
 	p.sel = sel
-	p.summary = fmt.Sprintf("%s, %s (%s)", plural(dirs, "folder"), plural(files, "file"), humanSize(size))
+	p.summary = fmt.Sprintf("%s, %s (%s)", plural(dirs, "folder"), plural(files, "file"), transfers.FormatSize(size))
 	if n := len(p.all) - len(p.view); n > 0 {
 		p.summary += fmt.Sprintf(", %d more hidden or filtered out", n)
 	}
@@ -459,7 +460,7 @@ func (p *Pane) updateFooter() {
 		for _, s := range p.sel {
 			size += s
 		}
-		fmt.Fprintf(&b, " · %d selected (%s)", len(p.sel), humanSize(size))
+		fmt.Fprintf(&b, " · %d selected (%s)", len(p.sel), transfers.FormatSize(size))
 	}
 	switch {
 	case p.skipped == 1:

@@ -9,6 +9,8 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/ferryftps/ferry/transfers"
 )
 
 // Fixed widths of the size, modified and permissions columns; the name
@@ -128,7 +130,7 @@ func (r *row) show(id int, e *Entry, selected, cursor, drop bool) {
 	if e.IsDir {
 		r.size.SetText("")
 	} else {
-		r.size.SetText(humanSize(e.Size))
+		r.size.SetText(transfers.FormatSize(e.Size))
 	}
 	r.mod.SetText(humanTime(e.ModTime))
 	r.perms.SetText(e.Perm)

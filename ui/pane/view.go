@@ -2,7 +2,6 @@ package pane
 
 import (
 	"cmp"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -86,25 +85,6 @@ func filterItems(items []item, filter string, hidden bool) []int {
 		out = append(out, i)
 	}
 	return out
-}
-
-// humanSize formats a byte count in SI units, like the queue and the
-// command line: "512 B", "1.5 kB", "12 MB".
-func humanSize(n int64) string {
-	if n < 1000 {
-		return strconv.FormatInt(n, 10) + " B"
-	}
-	v := float64(n)
-	for _, unit := range []string{"kB", "MB", "GB", "TB", "PB"} {
-		v /= 1000
-		if v < 999.5 || unit == "PB" {
-			if v < 10 {
-				return fmt.Sprintf("%.1f %s", v, unit)
-			}
-			return fmt.Sprintf("%.0f %s", v, unit)
-		}
-	}
-	panic("unreachable")
 }
 
 // humanTime formats a modification time in local time; "" when unknown.

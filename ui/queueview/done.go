@@ -77,7 +77,7 @@ func doneModel(rec transfers.Record) rowModel {
 	}
 	parts := []string{
 		rec.Time.Local().Format("15:04:05"),
-		humanSize(rec.Size) + " in " + humanSeconds(rec.Duration),
+		transfers.FormatSize(rec.Size) + " in " + humanSeconds(rec.Duration),
 		from + " → " + to,
 	}
 	if rec.Checksum != "" {

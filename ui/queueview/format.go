@@ -2,32 +2,15 @@ package queueview
 
 import (
 	"fmt"
-	"math"
 	"strings"
 	"time"
 
 	"github.com/ferryftps/ferry/transfers"
 )
 
-// humanSize is a byte count in SI units, as people read it: "512 B",
-// "12.3 kB", "3.2 MB", "1.0 GB".
-func humanSize(n int64) string {
-	if n < 1000 && n > -1000 {
-		return fmt.Sprintf("%d B", n)
-	}
-	v := float64(n)
-	for _, unit := range []string{"kB", "MB", "GB", "TB", "PB"} {
-		v /= 1000
-		if math.Abs(v) < 999.95 || unit == "PB" {
-			return fmt.Sprintf("%.1f %s", v, unit)
-		}
-	}
-	panic("unreachable")
-}
-
 // humanRate is a transfer speed: "1.2 MB/s".
 func humanRate(bytesPerSecond float64) string {
-	return humanSize(int64(bytesPerSecond)) + "/s"
+	return transfers.FormatSize(int64(bytesPerSecond)) + "/s"
 }
 
 // clock is a duration as a clock reads: "0:42", "12:05", "1:02:03".
@@ -59,12 +42,12 @@ func progressText(done, total int64) string {
 	case total <= 0 && done <= 0:
 		return ""
 	case total <= 0:
-		return humanSize(done)
+		return transfers.FormatSize(done)
 	case done <= 0:
-		return humanSize(total)
+		return transfers.FormatSize(total)
 	}
 	pct := min(100*done/total, 100)
-	return fmt.Sprintf("%s of %s (%d%%)", humanSize(done), humanSize(total), pct)
+	return fmt.Sprintf("%s of %s (%d%%)", transfers.FormatSize(done), transfers.FormatSize(total), pct)
 }
 
 // plural is "1 file", "2 files".
@@ -156,11 +139,11 @@ func totalsText(t transfers.Totals) string {
 	var amount []string
 	switch {
 	case t.Total > 0 && t.Bytes > 0:
-		amount = append(amount, humanSize(t.Bytes)+" of "+humanSize(t.Total))
+		amount = append(amount, transfers.FormatSize(t.Bytes)+" of "+transfers.FormatSize(t.Total))
 	case t.Total > 0:
-		amount = append(amount, humanSize(t.Total))
+		amount = append(amount, transfers.FormatSize(t.Total))
 	case t.Bytes > 0:
-		amount = append(amount, humanSize(t.Bytes))
+		amount = append(amount, transfers.FormatSize(t.Bytes))
 	}
 	if t.Rate > 0 && t.Running > 0 {
 		amount = append(amount, humanRate(t.Rate))

@@ -139,7 +139,7 @@ func TestPausedJobsRunToDone(t *testing.T) {
 			t.Errorf("Done row %d: %q %q, want %q ok", i, r.title.Text, r.right.Text, filepath.Base(rec.Remote))
 		}
 		for _, part := range []string{
-			rec.Time.Local().Format("15:04:05"), humanSize(rec.Size), rec.Remote + " → " + filepath.Join(dst, filepath.Base(rec.Remote)),
+			rec.Time.Local().Format("15:04:05"), transfers.FormatSize(rec.Size), rec.Remote + " → " + filepath.Join(dst, filepath.Base(rec.Remote)),
 		} {
 			if !strings.Contains(r.detail.Text, part) {
 				t.Errorf("Done row %d detail %q lacks %q", i, r.detail.Text, part)
@@ -492,19 +492,6 @@ func TestTicker(t *testing.T) {
 // TestFormats covers the words and numbers the rows and the totals line
 // are made of.
 func TestFormats(t *testing.T) {
-	sizes := []struct {
-		n    int64
-		want string
-	}{
-		{0, "0 B"}, {999, "999 B"}, {1000, "1.0 kB"}, {12_345, "12.3 kB"}, {999_949, "999.9 kB"},
-		{999_999, "1.0 MB"}, {3_200_000, "3.2 MB"}, {10_000_000, "10.0 MB"}, {1_500_000_000, "1.5 GB"},
-		{2_000_000_000_000, "2.0 TB"},
-	}
-	for _, c := range sizes {
-		if got := humanSize(c.n); got != c.want {
-			t.Errorf("humanSize(%d) = %q, want %q", c.n, got, c.want)
-		}
-	}
 	clocks := []struct {
 		d    time.Duration
 		want string
