@@ -229,6 +229,7 @@ func (q *Queue) download(ctx context.Context, pool *session.Pool, c *session.Con
 		return out, fmt.Errorf("opening the target folder: %w", err)
 	}
 	size, mtime := f.size, f.mtime
+	listed := size >= 0 // the size comes from a listing, which may be stale
 	if size < 0 {
 		if size, err = c.Size(ctx, out.remote); err != nil {
 			return out, err
@@ -282,6 +283,19 @@ func (q *Queue) download(ctx context.Context, pool *session.Pool, c *session.Con
 	var offset int64
 	if pi, err := root.Stat(part); err == nil && pi.Mode().IsRegular() && pi.Size() <= size {
 		offset = pi.Size() // a part of ours: continue it (REST)
+	}
+	// Before continuing a part, or fetching a large file in ranges, make
+	// sure the file has not changed since it was listed: a part of another
+	// version, or ranges cut to the old size, would make a wrong copy.
+	if listed && (offset > 0 || size >= 2*q.segmentMin()) {
+		now, err := c.Size(ctx, out.remote)
+		if err != nil {
+			return out, err
+		}
+		if now != size {
+			size, mtime, offset = q.changed(ctx, c, j, f, out.remote, now)
+			out.size = size
+		}
 	}
 	w, err := root.OpenFile(part, os.O_WRONLY|os.O_CREATE, 0o644)
 	if err != nil {
@@ -342,7 +356,17 @@ func (q *Queue) download(ctx context.Context, pool *session.Pool, c *session.Con
 		return out, err
 	}
 	if pi.Size() != size {
-		return out, fmt.Errorf("download %s: %w: %d of %d bytes", out.remote, errIncomplete, pi.Size(), size)
+		// A file listed before it changed on the server arrives whole
+		// but of another size: ask the server what it has now.
+		now, serr := c.Size(ctx, out.remote)
+		if serr != nil || now != pi.Size() {
+			if serr == nil {
+				q.setSize(j, f, now) // the next try expects what is there now
+			}
+			return out, fmt.Errorf("download %s: %w: %d of %d bytes", out.remote, errIncomplete, pi.Size(), size)
+		}
+		size, mtime, _ = q.changed(ctx, c, j, f, out.remote, now)
+		out.size = size
 	}
 	if sum != nil {
 		if out.checksum, err = sum.verify(ctx, c, out.remote); err != nil {
@@ -358,6 +382,19 @@ func (q *Queue) download(ctx context.Context, pool *session.Pool, c *session.Con
 		return out, fmt.Errorf("download %s: %w", out.remote, err)
 	}
 	return out, nil
+}
+
+// changed notes that a remote file now has size now, not what its listing
+// said: the totals follow, the modification time is asked afresh (zero,
+// and left alone, when the server does not say), and a part file is of no
+// use (offset 0).
+func (q *Queue) changed(ctx context.Context, c *session.Conn, j *Job, f *fileTask, remote string, now int64) (size int64, mtime time.Time, offset int64) {
+	q.setSize(j, f, now)
+	f.mtime = time.Time{}
+	if t, err := c.ModTime(ctx, remote); err == nil {
+		f.mtime = t
+	}
+	return now, f.mtime, 0
 }
 
 // setSize corrects a file's size in the totals once it is known.

@@ -265,3 +265,51 @@ func TestFailedDownloadKeepsGoodFile(t *testing.T) {
 		})
 	}
 }
+
+// TestChangedSinceListed: a file that changed on the server after it was
+// listed (the job carries the old size) still arrives as the server has it
+// now — grown, shrunk, large enough for ranges, or with a part of the old
+// version waiting — on the first try.
+func TestChangedSinceListed(t *testing.T) {
+	big := make([]byte, 3<<20)
+	for i := range big {
+		big[i] = byte(i*31 + i>>12)
+	}
+	for _, tc := range []struct {
+		name   string
+		now    []byte
+		listed int64
+		part   []byte // an old part file waiting, if any
+	}{
+		{"grown", []byte("bravo 2\n"), 6, nil},
+		{"shrunk", []byte("short\n"), 20, nil},
+		{"large, in ranges", big, 2 << 20, nil},
+		{"part of the old version", []byte("the new version of the file\n"), 40, []byte("the OLD ")},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := startDouble(t, ftpd.Config{})
+			writeTree(t, d.root, map[string][]byte{"f.bin": tc.now})
+			local := t.TempDir()
+			if tc.part != nil {
+				writeTree(t, local, map[string][]byte{"f.bin" + partSuffix: tc.part})
+			}
+			q := d.queue(Config{segmentMin: 1 << 20})
+			old := time.Date(2020, 1, 2, 3, 4, 5, 0, time.UTC)
+			q.Add(Spec{Direction: Download, Site: "s", Remote: "/f.bin", Local: local, Size: tc.listed, ModTime: old})
+			wait(t, q)
+			if f := q.FailedJobs(); len(f) > 0 {
+				t.Fatalf("failed: %+v", f)
+			}
+			got, err := os.ReadFile(filepath.Join(local, "f.bin"))
+			if err != nil || !bytes.Equal(got, tc.now) {
+				t.Fatalf("the copy has %d bytes (%v), want the %d the server has", len(got), err, len(tc.now))
+			}
+			if fi, _ := os.Stat(filepath.Join(local, "f.bin")); fi.ModTime().Equal(old) {
+				t.Error("the copy carries the stale listing's modification time")
+			}
+			if r := q.Done(); len(r) != 1 || r[0].Size != int64(len(tc.now)) {
+				t.Errorf("done %+v: want one record of %d bytes", r, len(tc.now))
+			}
+		})
+	}
+}

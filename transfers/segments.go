@@ -17,14 +17,19 @@ const maxSegments = 4
 // shorter than two of them goes over one connection.
 const defaultSegmentMin = 16 << 20
 
+// segmentMin is the least one segment of a download carries.
+func (q *Queue) segmentMin() int64 {
+	if q.cfg.segmentMin > 0 {
+		return q.cfg.segmentMin
+	}
+	return defaultSegmentMin
+}
+
 // extraConns takes up to n more connections for one large download, but
 // only those free right now: a busy queue keeps its connections for other
 // files.
 func (q *Queue) extraConns(ctx context.Context, pool *session.Pool, remaining int64) []*session.Conn {
-	segMin := q.cfg.segmentMin
-	if segMin <= 0 {
-		segMin = defaultSegmentMin
-	}
+	segMin := q.segmentMin()
 	n := min(max(int(remaining/segMin)-1, 0), maxSegments-1)
 	var out []*session.Conn
 	for range n {

@@ -74,7 +74,8 @@ func (f *fixture) until(what string, cond func() bool) {
 	}
 	var status string
 	f.ui(func() { status = f.v.status.Text })
-	f.t.Fatalf("timed out waiting for %s (status: %q)", what, status)
+	f.t.Fatalf("timed out waiting for %s (status: %q; queue %d waiting, failed %+v, done %d; overlays %d)",
+		what, status, f.v.queue.Len(), f.v.queue.FailedJobs(), len(f.v.queue.Done()), len(f.v.env.Win.Canvas().Overlays().List()))
 }
 
 // walk visits every object on the window's canvas, overlays included.
