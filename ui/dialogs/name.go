@@ -67,12 +67,7 @@ func (d *nameDialog) validate(typed bool) bool {
 	if err != nil && typed {
 		d.line.Text, d.line.Importance = err.Error(), widget.DangerImportance
 	}
-	if d.line.Text == "" {
-		d.line.Hide()
-	} else {
-		d.line.Show()
-	}
-	d.line.Refresh()
+	d.line.Refresh() // shown even when empty: the room for a reason is kept, so nothing jumps
 	if err != nil {
 		d.ok.Disable()
 		return false
