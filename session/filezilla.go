@@ -278,11 +278,8 @@ func (im *fzImporter) read() error {
 	}
 	found, recent := false, false
 	for {
-		tok, err := im.d.Token()
+		tok, err := im.next()
 		if err != nil {
-			if err == io.EOF {
-				err = io.ErrUnexpectedEOF
-			}
 			return err
 		}
 		switch t := tok.(type) {
@@ -313,16 +310,23 @@ func (im *fzImporter) read() error {
 	}
 }
 
+// next reads the next token inside an element: the file ending there is
+// io.ErrUnexpectedEOF.
+func (im *fzImporter) next() (xml.Token, error) {
+	tok, err := im.d.Token()
+	if err == io.EOF {
+		err = io.ErrUnexpectedEOF
+	}
+	return tok, err
+}
+
 // readServers reads the inside of <Servers>, without recursion: folders
 // are a chain of parents.
 func (im *fzImporter) readServers() error {
 	var cur *fzFolder // nil: the top level
 	for {
-		tok, err := im.d.Token()
+		tok, err := im.next()
 		if err != nil {
-			if err == io.EOF {
-				err = io.ErrUnexpectedEOF
-			}
 			return err
 		}
 		switch t := tok.(type) {
@@ -371,11 +375,8 @@ func (im *fzImporter) skipDeepFolder(parent *fzFolder) error {
 	var name strings.Builder
 	depth, sites := 0, 0
 	for {
-		tok, err := im.d.Token()
+		tok, err := im.next()
 		if err != nil {
-			if err == io.EOF {
-				err = io.ErrUnexpectedEOF
-			}
 			return err
 		}
 		switch t := tok.(type) {
@@ -414,11 +415,8 @@ func (im *fzImporter) skipDeepFolder(parent *fzFolder) error {
 func (im *fzImporter) readServer() (*fzServer, error) {
 	s := &fzServer{fields: map[string]string{}}
 	for {
-		tok, err := im.d.Token()
+		tok, err := im.next()
 		if err != nil {
-			if err == io.EOF {
-				err = io.ErrUnexpectedEOF
-			}
 			return nil, err
 		}
 		switch t := tok.(type) {

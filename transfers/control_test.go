@@ -40,7 +40,7 @@ func bigData(n int) []byte {
 // restCount counts REST commands with a non-zero offset.
 func restCount(d *double) int {
 	n := 0
-	for _, c := range d.srv.Commands() {
+	for _, c := range d.Srv.Commands() {
 		if strings.HasPrefix(c, "REST ") && c != "REST 0" {
 			n++
 		}
@@ -58,9 +58,9 @@ func TestPauseResumeCancel(t *testing.T) {
 			d := startDouble(t, ftpd.Config{})
 			local := t.TempDir()
 			spec := Spec{Direction: dir, Site: "s", Remote: "/big.bin", Local: local, Size: int64(len(data))}
-			srcDir, dstPath, partPath := d.root, filepath.Join(local, "big.bin"), filepath.Join(local, "big.bin"+partSuffix)
+			srcDir, dstPath, partPath := d.Root, filepath.Join(local, "big.bin"), filepath.Join(local, "big.bin"+partSuffix)
 			if dir == Upload {
-				srcDir, dstPath, partPath = local, filepath.Join(d.root, "big.bin"), filepath.Join(d.root, "big.bin")
+				srcDir, dstPath, partPath = local, filepath.Join(d.Root, "big.bin"), filepath.Join(d.Root, "big.bin")
 				spec = Spec{Direction: Upload, Site: "s", Local: filepath.Join(local, "big.bin"), Remote: "/"}
 			}
 			writeTree(t, srcDir, map[string][]byte{"big.bin": data})
@@ -115,7 +115,7 @@ func TestPauseResumeCancel(t *testing.T) {
 // and Move changes it.
 func TestOrderAndMove(t *testing.T) {
 	d := startDouble(t, ftpd.Config{})
-	writeTree(t, d.root, map[string][]byte{"a": []byte("a"), "b": []byte("b"), "c": []byte("c"), "d": []byte("d")})
+	writeTree(t, d.Root, map[string][]byte{"a": []byte("a"), "b": []byte("b"), "c": []byte("c"), "d": []byte("d")})
 	q := d.queue(Config{Concurrency: 1})
 	q.PauseAll()
 	local := t.TempDir()
@@ -150,8 +150,8 @@ func TestOrderAndMove(t *testing.T) {
 func TestRestart(t *testing.T) {
 	d := startDouble(t, ftpd.Config{})
 	files := map[string][]byte{"tree/one.bin": bigData(3 << 20), "tree/two.bin": bigData(3<<20 + 1), "tree/small.txt": []byte("small")}
-	writeTree(t, d.root, files)
-	writeTree(t, d.root, map[string][]byte{"single.bin": bigData(4 << 20)})
+	writeTree(t, d.Root, files)
+	writeTree(t, d.Root, map[string][]byte{"single.bin": bigData(4 << 20)})
 	state := filepath.Join(t.TempDir(), "queue.json")
 	local := t.TempDir()
 
@@ -167,7 +167,7 @@ func TestRestart(t *testing.T) {
 	if err != nil || json.Unmarshal(data, &saved) != nil || len(saved.Jobs) != 2 {
 		t.Fatalf("queue file: %s, %v", data, err)
 	}
-	if strings.Contains(string(data), d.pw) {
+	if strings.Contains(string(data), d.Password) {
 		t.Fatal("the queue file holds the password")
 	}
 
@@ -212,7 +212,7 @@ func TestSegmentedDownload(t *testing.T) {
 			}
 			d := startDouble(t, cfg)
 			data := bigData(8<<20 + 12345)
-			writeTree(t, d.root, map[string][]byte{"big.bin": data})
+			writeTree(t, d.Root, map[string][]byte{"big.bin": data})
 			q := d.queue(Config{segmentMin: 1 << 20, Attempts: 20})
 			local := t.TempDir()
 			q.Add(Spec{Direction: Download, Site: "s", Remote: "/big.bin", Local: local, Size: int64(len(data))})
@@ -224,7 +224,7 @@ func TestSegmentedDownload(t *testing.T) {
 				t.Fatalf("got %d bytes, not the file", len(got))
 			}
 			rests := map[string]bool{}
-			for _, c := range d.srv.Commands() {
+			for _, c := range d.Srv.Commands() {
 				if strings.HasPrefix(c, "REST ") {
 					rests[c] = true
 				}

@@ -32,7 +32,7 @@ func TestFaults(t *testing.T) {
 			if f := q.FailedJobs(); len(f) > 0 {
 				t.Fatalf("failed uploads: %+v", f)
 			}
-			sameTree(t, "server after upload", readTree(t, d.root), withDirs(withDirs(files, "tree"), "up"))
+			sameTree(t, "server after upload", readTree(t, d.Root), withDirs(withDirs(files, "tree"), "up"))
 			upCuts := faults.Cuts()
 
 			parent := t.TempDir()
@@ -49,7 +49,7 @@ func TestFaults(t *testing.T) {
 			}
 			t.Logf("%d cuts during the upload, %d during the download", upCuts, faults.Cuts()-upCuts)
 			rests := 0
-			for _, c := range d.srv.Commands() {
+			for _, c := range d.Srv.Commands() {
 				if strings.HasPrefix(c, "REST ") && c != "REST 0" {
 					rests++
 				}

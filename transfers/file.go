@@ -293,7 +293,8 @@ func (q *Queue) download(ctx context.Context, pool *session.Pool, c *session.Con
 			return out, err
 		}
 		if now != size {
-			size, mtime, offset = q.changed(ctx, c, j, f, out.remote, now)
+			q.changed(ctx, c, j, f, out.remote, now)
+			size, mtime, offset = f.size, f.mtime, 0 // a part of another version is no use
 			out.size = size
 		}
 	}
@@ -365,7 +366,8 @@ func (q *Queue) download(ctx context.Context, pool *session.Pool, c *session.Con
 			}
 			return out, fmt.Errorf("download %s: %w: %d of %d bytes", out.remote, errIncomplete, pi.Size(), size)
 		}
-		size, mtime, _ = q.changed(ctx, c, j, f, out.remote, now)
+		q.changed(ctx, c, j, f, out.remote, now)
+		size, mtime = f.size, f.mtime
 		out.size = size
 	}
 	if sum != nil {
@@ -385,16 +387,14 @@ func (q *Queue) download(ctx context.Context, pool *session.Pool, c *session.Con
 }
 
 // changed notes that a remote file now has size now, not what its listing
-// said: the totals follow, the modification time is asked afresh (zero,
-// and left alone, when the server does not say), and a part file is of no
-// use (offset 0).
-func (q *Queue) changed(ctx context.Context, c *session.Conn, j *Job, f *fileTask, remote string, now int64) (size int64, mtime time.Time, offset int64) {
+// said: the totals follow, and the modification time is asked afresh
+// (zero, and left alone, when the server does not say).
+func (q *Queue) changed(ctx context.Context, c *session.Conn, j *Job, f *fileTask, remote string, now int64) {
 	q.setSize(j, f, now)
 	f.mtime = time.Time{}
 	if t, err := c.ModTime(ctx, remote); err == nil {
 		f.mtime = t
 	}
-	return now, f.mtime, 0
 }
 
 // setSize corrects a file's size in the totals once it is known.

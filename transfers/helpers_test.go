@@ -3,8 +3,6 @@ package transfers
 import (
 	"bytes"
 	"context"
-	"crypto/tls"
-	"errors"
 	"fmt"
 	"io/fs"
 	"math/rand/v2"
@@ -12,97 +10,28 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/ferryftps/ferry/internal/ftpd"
-	"github.com/ferryftps/ferry/session"
+	"github.com/ferryftps/ferry/internal/ftpd/ftpdtest"
 )
 
-// double is an in-process FTPS server (internal/ftpd) with a pool per
-// site key, as the front ends provide through Connections.
+// double is an in-process FTPS server with a pool per site key
+// (internal/ftpd/ftpdtest), and the test it serves.
 type double struct {
-	t    *testing.T
-	srv  *ftpd.Server
-	port int
-	root string
-	cert tls.Certificate
-	pw   string
-
-	mu    sync.Mutex
-	pools map[string]*session.Pool
+	*ftpdtest.Double
+	t *testing.T
 }
 
 func startDouble(t *testing.T, cfg ftpd.Config) *double {
 	t.Helper()
-	if cfg.Root == "" {
-		cfg.Root = t.TempDir()
-	}
-	cert, err := ftpd.GenerateCert("127.0.0.1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.Cert = cert
-	cfg.User, cfg.Password = "alice", "double-secret"
-	if cfg.IdleTimeout == 0 {
-		cfg.IdleTimeout = 20 * time.Second
-	}
-	s, err := ftpd.Start(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d := &double{t: t, srv: s, port: s.Port(), root: cfg.Root, cert: cert, pw: cfg.Password, pools: map[string]*session.Pool{}}
-	t.Cleanup(func() {
-		d.mu.Lock()
-		for _, p := range d.pools {
-			p.Close()
-		}
-		d.mu.Unlock()
-		s.Close()
-	})
-	return d
+	return &double{Double: ftpdtest.Start(t, cfg), t: t}
 }
 
 // remoteDouble is a double whose server runs elsewhere (another process).
 func remoteDouble(t *testing.T, port int, certDER []byte, password string) *double {
-	d := &double{t: t, port: port, cert: tls.Certificate{Certificate: [][]byte{certDER}}, pw: password, pools: map[string]*session.Pool{}}
-	t.Cleanup(func() {
-		d.mu.Lock()
-		for _, p := range d.pools {
-			p.Close()
-		}
-		d.mu.Unlock()
-	})
-	return d
-}
-
-// Pool implements Connections. Site "wrong-password" logs in with a wrong
-// password.
-func (d *double) Pool(ctx context.Context, site string) (*session.Pool, error) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if p, ok := d.pools[site]; ok {
-		return p, nil
-	}
-	pw := d.pw
-	if site == "wrong-password" {
-		pw = "not-it"
-	}
-	p := session.NewPool(func(ctx context.Context) (*session.Conn, error) {
-		return session.Dial(ctx, session.DialConfig{
-			Host: "127.0.0.1", Port: d.port, Encryption: session.Explicit,
-			Timeout: 10 * time.Second,
-			VerifyServer: func(cs tls.ConnectionState) error {
-				if !bytes.Equal(cs.PeerCertificates[0].Raw, d.cert.Certificate[0]) {
-					return errors.New("not the double's certificate")
-				}
-				return nil
-			},
-		}, "alice", pw)
-	}, 8)
-	d.pools[site] = p
-	return p, nil
+	return &double{Double: ftpdtest.Remote(t, port, certDER, password), t: t}
 }
 
 // queue starts a queue on d with test-friendly intervals.

@@ -36,7 +36,7 @@ func TestQueueMemory(t *testing.T) {
 	}
 	d := startDouble(t, ftpd.Config{Listing: func(dir string) []string { return lines }})
 	cmd := exec.Command(bin, "-test.run=^TestQueueMemoryChild$", "-test.v")
-	cmd.Env = append(os.Environ(), "FERRY_MEMORY_CHILD=1", fmt.Sprintf("FERRY_MEMORY_SERVER=%d %x %s", d.port, d.cert.Certificate[0], d.pw))
+	cmd.Env = append(os.Environ(), "FERRY_MEMORY_CHILD=1", fmt.Sprintf("FERRY_MEMORY_SERVER=%d %x %s", d.Port, d.Cert.Certificate[0], d.Password))
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("child: %v\n%s", err, out)

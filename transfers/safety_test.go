@@ -39,7 +39,7 @@ func TestHostileNames(t *testing.T) {
 		lines = append(lines, "type=dir;modify=20240101000000; ..", "type=dir;modify=20240101000000; ../up")
 		return lines
 	}})
-	writeTree(t, d.root, map[string][]byte{"evil/good.txt": []byte("good!")})
+	writeTree(t, d.Root, map[string][]byte{"evil/good.txt": []byte("good!")})
 	var mu sync.Mutex
 	var msgs []string
 	q := d.queue(Config{Notify: func(m string) { mu.Lock(); msgs = append(msgs, m); mu.Unlock() }})
@@ -108,7 +108,7 @@ func TestConflicts(t *testing.T) {
 			t.Run(tc.action.String()+"/"+dir.String()+"/"+tc.dst, func(t *testing.T) {
 				d := startDouble(t, ftpd.Config{})
 				local := t.TempDir()
-				remote := filepath.Join(d.root, "f.txt")
+				remote := filepath.Join(d.Root, "f.txt")
 				srcPath, dstPath := remote, filepath.Join(local, "f.txt")
 				if dir == Upload {
 					srcPath, dstPath = dstPath, remote
@@ -157,7 +157,7 @@ func TestConflicts(t *testing.T) {
 		local := t.TempDir()
 		for i := range 10 {
 			name := filepath.Join("dir", string(rune('a'+i))+".txt")
-			writeTree(t, d.root, map[string][]byte{name: []byte("server")})
+			writeTree(t, d.Root, map[string][]byte{name: []byte("server")})
 			writeTree(t, local, map[string][]byte{name: []byte("local")})
 		}
 		asked := 0
@@ -191,7 +191,7 @@ func TestTreeUploadConflict(t *testing.T) {
 	d := startDouble(t, ftpd.Config{})
 	local := t.TempDir()
 	writeTree(t, local, map[string][]byte{"up/a.txt": []byte("new a"), "up/b.txt": []byte("new b"), "up/sub/c.txt": []byte("new c")})
-	writeTree(t, d.root, map[string][]byte{"dst/up/a.txt": []byte("old"), "dst/up/sub/c.txt": []byte("old c!")})
+	writeTree(t, d.Root, map[string][]byte{"dst/up/a.txt": []byte("old"), "dst/up/sub/c.txt": []byte("old c!")})
 	var asked []string
 	q := d.queue(Config{Resolver: resolverFunc(func(ctx context.Context, c Conflict) (Decision, error) {
 		asked = append(asked, fmt.Sprintf("%s %d>%d", c.Target.Path, c.Source.Size, c.Target.Size))
@@ -203,11 +203,11 @@ func TestTreeUploadConflict(t *testing.T) {
 	if got := strings.Join(asked, ", "); got != "/dst/up/a.txt 5>3, /dst/up/sub/c.txt 5>6" {
 		t.Fatalf("asked about %q", got)
 	}
-	if got, _ := os.ReadFile(filepath.Join(d.root, "dst", "up", "b.txt")); string(got) != "new b" {
+	if got, _ := os.ReadFile(filepath.Join(d.Root, "dst", "up", "b.txt")); string(got) != "new b" {
 		t.Fatalf("b.txt on the server: %q", got)
 	}
 	sizes := 0
-	for _, c := range d.srv.Commands() {
+	for _, c := range d.Srv.Commands() {
 		if strings.HasPrefix(c, "SIZE ") {
 			sizes++
 		}
@@ -239,7 +239,7 @@ func TestFailedDownloadKeepsGoodFile(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			faults := &ftpd.Faults{Rate: 1, CutAfter: tc.cutAfter, Corrupt: tc.corrupt, Seed: 3}
 			d := startDouble(t, ftpd.Config{Faults: faults})
-			writeTree(t, d.root, map[string][]byte{"f.bin": payload})
+			writeTree(t, d.Root, map[string][]byte{"f.bin": payload})
 			local := t.TempDir()
 			good := []byte("the good copy the user already has")
 			writeTree(t, local, map[string][]byte{"f.bin": good})
@@ -288,7 +288,7 @@ func TestChangedSinceListed(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			d := startDouble(t, ftpd.Config{})
-			writeTree(t, d.root, map[string][]byte{"f.bin": tc.now})
+			writeTree(t, d.Root, map[string][]byte{"f.bin": tc.now})
 			local := t.TempDir()
 			if tc.part != nil {
 				writeTree(t, local, map[string][]byte{"f.bin" + partSuffix: tc.part})

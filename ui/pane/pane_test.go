@@ -3,7 +3,6 @@ package pane
 import (
 	"bytes"
 	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
 	iofs "io/fs"
@@ -24,6 +23,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/ferryftps/ferry/internal/ftpd"
+	"github.com/ferryftps/ferry/internal/ftpd/ftpdtest"
 	"github.com/ferryftps/ferry/session"
 	"github.com/ferryftps/ferry/ui/internal/esc"
 )
@@ -976,27 +976,10 @@ func TestGoldenListing(t *testing.T) {
 // RemoteFS on it.
 func startServer(t *testing.T, root string, listing func(string) []string) (*RemoteFS, int) {
 	t.Helper()
-	cert, err := ftpd.GenerateCert("127.0.0.1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := ftpd.Start(ftpd.Config{Root: root, Cert: cert, User: "alice", Password: "pw",
-		IdleTimeout: 20 * time.Second, Listing: listing})
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool := session.NewPool(func(ctx context.Context) (*session.Conn, error) {
-		return session.Dial(ctx, session.DialConfig{Host: "127.0.0.1", Port: srv.Port(), Encryption: session.Explicit,
-			Timeout: 10 * time.Second,
-			VerifyServer: func(cs tls.ConnectionState) error {
-				if !bytes.Equal(cs.PeerCertificates[0].Raw, cert.Certificate[0]) {
-					return errors.New("not the test server's certificate")
-				}
-				return nil
-			}}, "alice", "pw")
-	}, 1)
-	t.Cleanup(func() { pool.Close(); srv.Close() })
-	return NewRemoteFS(pool, session.Site{Host: "127.0.0.1", Port: srv.Port(), Encryption: session.Explicit, User: "alice"}), srv.Port()
+	d := ftpdtest.Start(t, ftpd.Config{Root: root, Listing: listing})
+	d.Conns = 1
+	pool, _ := d.Pool(context.Background(), "pane")
+	return NewRemoteFS(pool, session.Site{Host: "127.0.0.1", Port: d.Port, Encryption: session.Explicit, User: ftpdtest.User}), d.Port
 }
 
 // TestRemoteFS runs RemoteFS against the in-process FTPS server.

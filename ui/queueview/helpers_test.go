@@ -3,14 +3,11 @@ package queueview
 import (
 	"bytes"
 	"context"
-	"crypto/tls"
-	"errors"
 	"image/png"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -22,75 +19,18 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/ferryftps/ferry/internal/ftpd"
-	"github.com/ferryftps/ferry/session"
+	"github.com/ferryftps/ferry/internal/ftpd/ftpdtest"
 	"github.com/ferryftps/ferry/transfers"
 	"github.com/ferryftps/ferry/ui/internal/esc"
 )
 
-// double is an in-process FTPS server (internal/ftpd) with a connection
-// pool per site key: the transfers.Connections a front end provides.
-// (The same pattern as transfers/helpers_test.go.)
-type double struct {
-	port int
-	root string
-	cert tls.Certificate
-	pw   string
-
-	mu    sync.Mutex
-	pools map[string]*session.Pool
-}
+// double is an in-process FTPS server with a pool per site key
+// (internal/ftpd/ftpdtest): the transfers.Connections a front end provides.
+type double struct{ *ftpdtest.Double }
 
 func startDouble(t *testing.T, cfg ftpd.Config) *double {
 	t.Helper()
-	if cfg.Root == "" {
-		cfg.Root = t.TempDir()
-	}
-	cert, err := ftpd.GenerateCert("127.0.0.1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.Cert = cert
-	cfg.User, cfg.Password = "alice", "double-secret"
-	if cfg.IdleTimeout == 0 {
-		cfg.IdleTimeout = 20 * time.Second
-	}
-	s, err := ftpd.Start(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d := &double{port: s.Port(), root: cfg.Root, cert: cert, pw: cfg.Password, pools: map[string]*session.Pool{}}
-	t.Cleanup(func() {
-		d.mu.Lock()
-		for _, p := range d.pools {
-			p.Close()
-		}
-		d.mu.Unlock()
-		s.Close()
-	})
-	return d
-}
-
-// Pool implements transfers.Connections, pinning the double's certificate.
-func (d *double) Pool(ctx context.Context, site string) (*session.Pool, error) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if p, ok := d.pools[site]; ok {
-		return p, nil
-	}
-	p := session.NewPool(func(ctx context.Context) (*session.Conn, error) {
-		return session.Dial(ctx, session.DialConfig{
-			Host: "127.0.0.1", Port: d.port, Encryption: session.Explicit,
-			Timeout: 10 * time.Second,
-			VerifyServer: func(cs tls.ConnectionState) error {
-				if !bytes.Equal(cs.PeerCertificates[0].Raw, d.cert.Certificate[0]) {
-					return errors.New("not the double's certificate")
-				}
-				return nil
-			},
-		}, "alice", d.pw)
-	}, 8)
-	d.pools[site] = p
-	return p, nil
+	return &double{ftpdtest.Start(t, cfg)}
 }
 
 // queue starts a queue on d, closed when the test ends (before the server).
@@ -104,7 +44,7 @@ func (d *double) queue(t *testing.T) *transfers.Queue {
 func (d *double) write(t *testing.T, files map[string][]byte) {
 	t.Helper()
 	for name, data := range files {
-		p := filepath.Join(d.root, filepath.FromSlash(name))
+		p := filepath.Join(d.Root, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			t.Fatal(err)
 		}
