@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/godbus/dbus/v5"
 )
 
 // needKeyring skips (or, with CI=true, fails) when no Secret Service
@@ -239,10 +241,26 @@ func childHangingKeyring() error {
 		daemon.Process.Kill()
 		daemon.Wait()
 	}()
+	// Wait for this daemon to own the Secret Service name before the first
+	// call: a call made earlier has D-Bus start a second, locked daemon
+	// of its own, which may win the name.
+	bus, err := dbus.SessionBus()
+	if err != nil {
+		return err
+	}
+	owned := false
+	for i := 0; i < 100 && !owned; i++ { // at most 10 s
+		if bus.BusObject().Call("org.freedesktop.DBus.NameHasOwner", 0, "org.freedesktop.secrets").Store(&owned) != nil || !owned {
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	if !owned {
+		return errors.New("the child's gnome-keyring never took the Secret Service name")
+	}
 	sec := &Secrets{Timeout: 5 * time.Second}
 	ctx := context.Background()
 	ok := false
-	for i := 0; i < 100; i++ { // at most 10 s for the daemon to come up
+	for i := 0; i < 100; i++ { // at most 10 s for the daemon to answer
 		if sec.Available(ctx) == nil {
 			ok = true
 			break
@@ -258,7 +276,7 @@ func childHangingKeyring() error {
 	}
 	sec.Timeout = time.Second
 	start := time.Now()
-	_, err := sec.Get(ctx, "some-site", SecretPassword)
+	_, err = sec.Get(ctx, "some-site", SecretPassword)
 	if !errors.Is(err, ErrKeyringTimeout) {
 		return fmt.Errorf("frozen keyring: %v, want ErrKeyringTimeout", err)
 	}
