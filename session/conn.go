@@ -63,6 +63,8 @@ func (c *Conn) begin(ctx context.Context, op string, paths ...string) (end func(
 		return nil, &Error{Op: op, Path: first(paths), Kind: ErrConnectionLost, Err: ErrBroken}
 	}
 	stop := context.AfterFunc(ctx, c.d.abort)
+	// Each operation is a step under its own deadline, measured from now.
+	c.d.raw.arm("", c.d.cfg.timeout())
 	return func(err error) error {
 		defer c.mu.Unlock()
 		c.lastUsed = time.Now()
@@ -138,6 +140,19 @@ func (c *Conn) Certificate(host string, port int, roots *x509.CertPool) (info Ce
 		return CertInfo{}, false
 	}
 	return NewCertInfo(host, port, cs, roots, time.Now()), true
+}
+
+// LoginDir is the folder the server put the user in after login, as PWD
+// reported it: "/" on a server that chroots its users, a home folder such
+// as /home/alice on most others (where "/" is the real root). Relative
+// paths (URL paths, a site's remote folder) start there: see ResolvePath.
+func (c *Conn) LoginDir() string {
+	c.d.mu.Lock()
+	defer c.d.mu.Unlock()
+	if c.d.loginDir == "" {
+		return "/"
+	}
+	return c.d.loginDir
 }
 
 // Features reports whether the server announced a FEAT keyword (MLST, MFMT,
@@ -574,7 +589,7 @@ func (c *Conn) Close() error {
 		return nil
 	}
 	c.broken = true
-	c.d.raw.setTimeout(2 * time.Second)
+	c.d.raw.arm("logging out", 2*time.Second)
 	err := c.sc.Quit()
 	c.d.abort()
 	return err

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net"
 	"net/textproto"
+	"path"
 	"strconv"
 	"strings"
 	"sync"
@@ -43,11 +44,23 @@ func (e Encryption) String() string {
 	}
 }
 
-// Default timeouts.
+// Default deadlines (see DialConfig).
 const (
-	DefaultTimeout      = 30 * time.Second // no byte moved for this long: the connection is dead
-	defaultCloseTimeout = 5 * time.Second  // wait for the server to close a data connection
+	// DefaultTimeout bounds each step: connecting and logging in, each
+	// command's reply, setting up each data connection.
+	DefaultTimeout = 30 * time.Second
+	// DefaultMinSpeed and DefaultMinSpeedTime: a transfer that moves less
+	// than DefaultMinSpeed bytes a second over DefaultMinSpeedTime fails
+	// (and the queue retries it), like curl's --speed-limit/--speed-time.
+	DefaultMinSpeed     = 1024
+	DefaultMinSpeedTime = 30 * time.Second
+	defaultCloseTimeout = 5 * time.Second // wait for the server to close a data connection
 )
+
+// eagerDataHandshake starts data connections' TLS handshakes as soon as
+// their TCP connection is up. Only a test turns it off, to show that a
+// server which waits for the handshake then deadlocks.
+var eagerDataHandshake = true
 
 // DialConfig says how to reach and secure one server.
 type DialConfig struct {
@@ -56,9 +69,16 @@ type DialConfig struct {
 	Encryption Encryption
 	// TLS12Max caps TLS at version 1.2, for servers whose TLS 1.3 is broken.
 	TLS12Max bool
-	// Timeout is how long a read or write may wait before the connection is
-	// declared dead. Zero means DefaultTimeout.
+	// Timeout bounds each step, measured from the step's start: connecting
+	// with TLS and logging in, each command's reply, each data
+	// connection's setup. Zero means DefaultTimeout.
 	Timeout time.Duration
+	// MinSpeed and MinSpeedTime: a data transfer fails when it moves less
+	// than MinSpeed bytes a second over MinSpeedTime. Zero means
+	// DefaultMinSpeed and DefaultMinSpeedTime; a negative MinSpeed asks
+	// only for one byte in each MinSpeedTime.
+	MinSpeed     int64
+	MinSpeedTime time.Duration
 	// VerifyServer decides whether the certificate presented on the control
 	// connection is to be trusted. It runs inside the TLS handshake, before
 	// any credential is sent. Nil trusts only certificates that the system
@@ -78,6 +98,20 @@ func (c *DialConfig) timeout() time.Duration {
 		return c.Timeout
 	}
 	return DefaultTimeout
+}
+
+func (c *DialConfig) minSpeed() (rate int64, window time.Duration) {
+	rate, window = c.MinSpeed, c.MinSpeedTime
+	if rate == 0 {
+		rate = DefaultMinSpeed
+	}
+	if rate < 0 {
+		rate = 0
+	}
+	if window <= 0 {
+		window = DefaultMinSpeedTime
+	}
+	return rate, window
 }
 
 // Dial opens a control connection to the server, secures it, and logs in.
@@ -108,7 +142,10 @@ type dialer struct {
 	dialed    bool
 	tee       *bytes.Buffer // when set, data connections copy what they read here
 	features  map[string]string
-	certAsked bool // the server asked for a client certificate
+	certAsked bool   // the server asked for a client certificate
+	loginDir  string // the folder the server put us in after login (PWD)
+	// loginBy is when connecting, securing and logging in must be done.
+	loginBy time.Time
 }
 
 func clientCertName(c *tls.Certificate) string {
@@ -170,6 +207,9 @@ func (d *dialer) dial(ctx context.Context, user, password string) (*Conn, error)
 		d.data = d.ctrl.Clone() // Clone keeps the same ClientSessionCache
 		d.data.VerifyConnection = d.verifyData
 	}
+	// Connecting, securing and logging in are one step under one deadline:
+	// a server that trickles its greeting a byte at a time cannot hold us.
+	d.loginBy = time.Now().Add(d.cfg.timeout())
 	// Abort the dial (a blocking read of the greeting, a handshake) when ctx ends.
 	stop := context.AfterFunc(ctx, d.abort)
 	defer stop()
@@ -202,7 +242,45 @@ func (d *dialer) dial(ctx context.Context, user, password string) (*Conn, error)
 	d.mu.Lock()
 	d.features = parseFeatures(msg)
 	d.mu.Unlock()
+	// Most servers do not chroot: after login the user is in a home
+	// folder, and "/" is the real root. Ask once where that is.
+	dir := "/"
+	if msg, err := c.quote(ftp.StatusPathCreated, "PWD"); err == nil {
+		dir = ParsePWD(msg)
+	} else if !isReply(err) {
+		sc.Quit()
+		return nil, d.fail(ctx, "log in", err)
+	}
+	d.mu.Lock()
+	d.loginDir = dir
+	d.mu.Unlock()
 	return c, nil
+}
+
+// ParsePWD reads the folder out of a PWD reply's text (after the 257):
+// `"/a ""b""" is current` is /a "b". A reply that names no absolute
+// folder, or one holding CR, LF or NUL, gives "/".
+func ParsePWD(msg string) string {
+	if !strings.HasPrefix(msg, `"`) {
+		return "/"
+	}
+	var b strings.Builder
+	for i := 1; i < len(msg); i++ {
+		if msg[i] == '"' {
+			if i+1 < len(msg) && msg[i+1] == '"' {
+				b.WriteByte('"')
+				i++
+				continue
+			}
+			p := b.String()
+			if !strings.HasPrefix(p, "/") || strings.ContainsAny(p, "\r\n\x00") {
+				return "/"
+			}
+			return path.Clean(p)
+		}
+		b.WriteByte(msg[i])
+	}
+	return "/"
 }
 
 func isReply(err error) bool {
@@ -338,20 +416,24 @@ func (d *dialer) dialFunc(ctx context.Context) func(network, address string) (ne
 	}
 }
 
-func (d *dialer) dialTCP(ctx context.Context, network, address string) (*rawConn, error) {
-	nd := net.Dialer{Timeout: d.cfg.timeout(), KeepAlive: 30 * time.Second}
+func (d *dialer) dialTCP(ctx context.Context, network, address string, by time.Time) (*rawConn, error) {
+	nd := net.Dialer{Deadline: by, KeepAlive: 30 * time.Second}
 	c, err := nd.DialContext(ctx, network, address)
 	if err != nil {
 		return nil, err
 	}
-	return newRawConn(c, d.cfg.timeout()), nil
+	return newRawConn(c), nil
 }
 
 func (d *dialer) dialControl(ctx context.Context, network, address string) (net.Conn, error) {
-	raw, err := d.dialTCP(ctx, network, address)
+	raw, err := d.dialTCP(ctx, network, address, d.loginBy)
 	if err != nil {
+		if isTimeout(err) {
+			return nil, &timeoutError{step: "login", after: d.cfg.timeout(), err: err}
+		}
 		return nil, err
 	}
+	raw.armAt("login", d.loginBy, d.cfg.timeout())
 	d.mu.Lock()
 	d.raw = raw
 	d.mu.Unlock()
@@ -423,10 +505,15 @@ func (t teeReader) Read(p []byte) (int, error) {
 func (d *dialer) dialData(network, address string) (net.Conn, error) {
 	// jlaffaye/ftp gives no context here; the control socket's abort also
 	// aborts data connections through dataRaws.
-	raw, err := d.dialTCP(context.Background(), network, address)
+	timeout := d.cfg.timeout()
+	raw, err := d.dialTCP(context.Background(), network, address, time.Now().Add(timeout))
 	if err != nil {
+		if isTimeout(err) {
+			err = &timeoutError{step: "opening a data connection", after: timeout, err: err}
+		}
 		return nil, fmt.Errorf("opening a data connection to %s: %w", address, err)
 	}
+	rate, window := d.cfg.minSpeed()
 	d.mu.Lock()
 	if d.dataRaws == nil {
 		d.dataRaws = make(map[*rawConn]struct{})
@@ -435,16 +522,30 @@ func (d *dialer) dialData(network, address string) (net.Conn, error) {
 	tee := d.tee
 	d.mu.Unlock()
 	if d.data == nil { // plain FTP
+		raw.watchSpeed(rate, window)
 		return &plainData{rawConn: raw, d: d, tee: tee}, nil
 	}
-	// No Handshake here (DESIGN.md): it runs on the first read or write.
-	return &trackedData{dataConn: &dataConn{Conn: tls.Client(raw, d.data), raw: raw, closeTimeout: defaultCloseTimeout}, d: d, tee: tee}, nil
+	dc := &dataConn{Conn: tls.Client(raw, d.data), raw: raw, closeTimeout: defaultCloseTimeout}
+	if eagerDataHandshake {
+		// Never a Handshake inside the dial: see dataConn.
+		dc.startHandshake(timeout, rate, window)
+	} else {
+		raw.watchSpeed(rate, window)
+	}
+	return &trackedData{dataConn: dc, d: d, tee: tee}, nil
 }
 
+// forget drops a closed data socket. The control connection's wait for
+// the reply that ends the transfer starts now: its deadline is armed
+// afresh, measured from the end of the data.
 func (d *dialer) forget(raw *rawConn) {
 	d.mu.Lock()
 	delete(d.dataRaws, raw)
+	ctrl := d.raw
 	d.mu.Unlock()
+	if ctrl != nil {
+		ctrl.rearm()
+	}
 }
 
 // abort closes the control socket and every open data socket at once.

@@ -2,12 +2,16 @@ package session
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/textproto"
 	"strings"
+	"syscall"
+	"time"
 )
 
 // Kinds of failure a person can act on. Every error from this package that
@@ -66,6 +70,9 @@ func (e *Error) Error() string {
 		fmt.Fprintf(&b, "%v (server: %d %s)", e.Kind, e.Code, e.Msg)
 	case e.Code != 0:
 		fmt.Fprintf(&b, "the server answered %d %s", e.Code, e.Msg)
+	case errors.Is(e.Kind, ErrTimeout) && (errors.As(e.Err, new(*timeoutError)) || errors.As(e.Err, new(*StalledError))):
+		// These say which step stalled and for how long.
+		b.WriteString(e.Err.Error())
 	case e.Kind != nil && e.Err != nil && e.Err != e.Kind && !errors.Is(e.Kind, e.Err):
 		fmt.Fprintf(&b, "%v (%v)", e.Kind, e.Err)
 	case e.Kind != nil:
@@ -111,13 +118,37 @@ func classify(op, path string, err error) error {
 		e.Kind = kindOfReply(op, tp.Code, tp.Msg)
 	case errors.Is(err, ErrDataCertMismatch), errors.Is(err, ErrBadPath):
 		e.Kind = nil
-	case errors.As(err, &ne) && ne.Timeout():
+	case errors.Is(err, ErrTimeout), errors.As(err, &ne) && ne.Timeout():
 		e.Kind = ErrTimeout
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, net.ErrClosed),
-		errors.As(err, new(*net.OpError)), errors.Is(err, errAborted):
+	case broken(err):
 		e.Kind = ErrConnectionLost
 	}
 	return e
+}
+
+// broken reports whether err means the connection itself failed: EOF, a
+// reset, an aborted socket, a TLS framing error or alert (vsftpd writes a
+// plain-text "500 OOPS" into the TLS stream when its session process
+// dies: "tls: received record with version 3030"), or a reply line that
+// cannot be read. Broken is broken: the connection is tossed and the
+// operation may be tried again on a new one. Certificate failures are not
+// breaks: they are refusals, never retried.
+func broken(err error) bool {
+	var (
+		rh tls.RecordHeaderError
+		al tls.AlertError
+		pe textproto.ProtocolError
+		ce *tls.CertificateVerificationError
+	)
+	switch {
+	case errors.As(err, &ce), errors.As(err, new(x509.UnknownAuthorityError)),
+		errors.As(err, new(x509.CertificateInvalidError)), errors.As(err, new(x509.HostnameError)):
+		return false
+	}
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed) ||
+		errors.As(err, new(*net.OpError)) || errors.Is(err, errAborted) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNABORTED) ||
+		errors.As(err, &rh) || errors.As(err, &al) || errors.As(err, &pe)
 }
 
 // kindOfReply maps an FTP reply to the kind of failure.
@@ -166,14 +197,22 @@ func (e *TLSRequiredError) Error() string {
 // Is makes errors.Is(err, ErrTLSRequired) true.
 func (e *TLSRequiredError) Is(target error) bool { return target == ErrTLSRequired }
 
-// timeoutError: no byte moved for the configured time.
+// timeoutError: a step (login, a command's reply, a data connection's
+// setup) did not finish within its deadline, measured from its start.
 type timeoutError struct {
-	op  string
-	err error
+	step  string        // "login", ...; "" for a command's reply
+	after time.Duration // the step's deadline
+	err   error
 }
 
 func (e *timeoutError) Error() string {
-	return "timed out: the server stopped answering (" + e.err.Error() + ")"
+	if e.after <= 0 {
+		return "the server stopped responding (" + e.err.Error() + ")"
+	}
+	if e.step == "" {
+		return fmt.Sprintf("the server stopped responding (no reply for %s)", seconds(e.after))
+	}
+	return fmt.Sprintf("the server stopped responding during %s (no reply for %s)", e.step, seconds(e.after))
 }
 func (e *timeoutError) Unwrap() error        { return e.err }
 func (e *timeoutError) Timeout() bool        { return true }

@@ -3,6 +3,7 @@ package session
 import (
 	"crypto/tls"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"sync"
@@ -10,38 +11,118 @@ import (
 	"time"
 )
 
-// rawConn is a TCP connection whose every Read and Write gets a fresh
-// deadline (jlaffaye/ftp sets none after dialing), and which can be aborted
-// from another goroutine. Safe for one reader, one writer and any number of
-// Abort calls at once.
+// rawConn is a TCP connection under a deadline policy of its own
+// (jlaffaye/ftp sets no deadline after dialing), which can be aborted from
+// another goroutine. Safe for one reader, one writer and any number of
+// arm, watchSpeed and Abort calls at once.
+//
+// A stalled peer is not an idle one: a server that sends one byte every
+// few seconds would keep a per-read deadline alive forever. So deadlines
+// belong to steps and are measured from the step's start:
+//   - a step (login, a command and its reply, setting up a data
+//     connection) arms one fixed deadline (arm); every read and write of
+//     the step shares it;
+//   - a transfer on a data connection is held to a minimum speed instead
+//     (watchSpeed): it fails when fewer than rate×window bytes moved in
+//     any window (curl's --speed-limit/--speed-time).
 type rawConn struct {
 	net.Conn
-	timeout atomic.Int64 // time.Duration; 0 = no deadline
 	aborted atomic.Bool
+
+	mu       sync.Mutex
+	step     string        // what the armed deadline is for ("login", ...)
+	stepTime time.Duration // its length, for the error message
+	speed    *speedWindow  // non-nil: the speed rule instead of a deadline
 }
 
-func newRawConn(c net.Conn, timeout time.Duration) *rawConn {
-	r := &rawConn{Conn: c}
-	r.timeout.Store(int64(timeout))
-	return r
+func newRawConn(c net.Conn) *rawConn { return &rawConn{Conn: c} }
+
+// arm starts a step: every read and write until the next arm (or
+// watchSpeed) must finish within d from now. d <= 0 clears the deadline.
+func (c *rawConn) arm(step string, d time.Duration) {
+	var by time.Time
+	if d > 0 {
+		by = time.Now().Add(d)
+	}
+	c.armAt(step, by, d)
 }
 
-func (c *rawConn) setTimeout(d time.Duration) { c.timeout.Store(int64(d)) }
+// armAt starts a step that must end by the given time (zero: never); d is
+// the step's whole length, for the error message.
+func (c *rawConn) armAt(step string, by time.Time, d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.step, c.stepTime, c.speed = step, d, nil
+	c.Conn.SetDeadline(by)
+}
+
+// watchSpeed holds the connection to the minimum speed from now on: at
+// least rate bytes a second, counted over each window. A rate below one
+// byte a second means at least one byte each window.
+func (c *rawConn) watchSpeed(rate int64, window time.Duration) {
+	if window <= 0 {
+		window = DefaultMinSpeedTime
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.speed = &speedWindow{rate: rate, window: window, start: time.Now()}
+}
 
 func (c *rawConn) Read(p []byte) (int, error) {
-	if d := time.Duration(c.timeout.Load()); d > 0 {
-		c.Conn.SetReadDeadline(time.Now().Add(d))
+	for {
+		sw := c.speedRule()
+		if sw != nil {
+			c.Conn.SetReadDeadline(sw.end())
+		}
+		n, err := c.Conn.Read(p)
+		if sw == nil {
+			return n, c.classify(err)
+		}
+		if serr := sw.moved(n, time.Now()); serr != nil {
+			return n, serr
+		}
+		if n > 0 || !isTimeout(err) || c.aborted.Load() {
+			return n, c.classify(err)
+		}
+		// The window ended and enough moved in it: a new one has started.
 	}
-	n, err := c.Conn.Read(p)
-	return n, c.classify(err)
 }
 
 func (c *rawConn) Write(p []byte) (int, error) {
-	if d := time.Duration(c.timeout.Load()); d > 0 {
-		c.Conn.SetWriteDeadline(time.Now().Add(d))
+	written := 0
+	for {
+		sw := c.speedRule()
+		if sw != nil {
+			c.Conn.SetWriteDeadline(sw.end())
+		}
+		n, err := c.Conn.Write(p[written:])
+		written += n
+		if sw == nil {
+			return written, c.classify(err)
+		}
+		if serr := sw.moved(n, time.Now()); serr != nil {
+			return written, serr
+		}
+		if err == nil || !isTimeout(err) || c.aborted.Load() {
+			return written, c.classify(err)
+		}
 	}
-	n, err := c.Conn.Write(p)
-	return n, c.classify(err)
+}
+
+// rearm starts the current step's deadline afresh: the control
+// connection's wait for the reply that follows a transfer is a step of
+// its own, measured from the end of the data.
+func (c *rawConn) rearm() {
+	c.mu.Lock()
+	step, d := c.step, c.stepTime
+	c.mu.Unlock()
+	c.arm(step, d)
+}
+
+func (c *rawConn) speedRule() *speedWindow {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.speed
 }
 
 // Abort closes the socket at once; a Read or Write in progress returns
@@ -58,11 +139,80 @@ func (c *rawConn) classify(err error) error {
 	if c.aborted.Load() {
 		return errAborted
 	}
-	var ne net.Error
-	if errors.As(err, &ne) && ne.Timeout() {
-		return &timeoutError{op: "network", err: err}
+	if isTimeout(err) {
+		c.mu.Lock()
+		step, d := c.step, c.stepTime
+		c.mu.Unlock()
+		return &timeoutError{step: step, after: d, err: err}
 	}
 	return err
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// speedWindow is the minimum-speed rule of one data connection. Safe for
+// concurrent use (a TLS handshake may read while a write waits).
+type speedWindow struct {
+	rate   int64 // bytes a second
+	window time.Duration
+
+	mu    sync.Mutex
+	start time.Time
+	bytes int64
+}
+
+func (s *speedWindow) end() time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.start.Add(s.window)
+}
+
+// moved counts n bytes at now. When the window is over, it returns a
+// *StalledError if too little moved in it, else starts the next window.
+func (s *speedWindow) moved(n int, now time.Time) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.bytes += int64(n)
+	if now.Before(s.start.Add(s.window)) {
+		return nil
+	}
+	need := max(1, int64(float64(s.rate)*s.window.Seconds()))
+	if s.bytes < need {
+		return &StalledError{Rate: s.rate, Window: s.window, Moved: s.bytes}
+	}
+	s.start, s.bytes = now, 0
+	return nil
+}
+
+// StalledError: a transfer stayed below the minimum speed for a whole
+// window. It matches ErrTimeout with errors.Is: the queue retries it like
+// a cut connection.
+type StalledError struct {
+	Rate   int64         // the minimum, bytes a second
+	Window time.Duration // over this long
+	Moved  int64         // bytes moved in the last window
+}
+
+func (e *StalledError) Error() string {
+	return fmt.Sprintf("the transfer stalled: %d bytes in %s, under the minimum of %d bytes/s (the minimum speed is a setting)",
+		e.Moved, seconds(e.Window), e.Rate)
+}
+
+// Is makes errors.Is(err, ErrTimeout) true.
+func (e *StalledError) Is(target error) bool { return target == ErrTimeout }
+
+// Timeout marks it as a timeout for callers that ask net.Error's way.
+func (e *StalledError) Timeout() bool { return true }
+
+// seconds writes a duration for people: "30 s", "1.5 s", "2 min".
+func seconds(d time.Duration) string {
+	if d >= time.Minute && d%time.Minute == 0 {
+		return fmt.Sprintf("%d min", int(d/time.Minute))
+	}
+	return fmt.Sprintf("%g s", d.Round(100*time.Millisecond).Seconds())
 }
 
 // errAborted is what I/O on an aborted socket returns; Conn turns it into
@@ -113,18 +263,67 @@ func (c *logConn) Write(p []byte) (int, error) {
 	return c.Conn.Write(p)
 }
 
-// dataConn is a TLS data connection that closes the way strict servers
-// need (DESIGN.md): close_notify, then read until the server closes, then
-// close the socket. Never a TCP half-close: vsftpd then delays some 226
-// replies by 200 ms. Without the drain, a TLS 1.3 upload to vsftpd loses its
-// tail: the server's session ticket sits unread, and closing a socket with
-// unread data makes the kernel send a reset (vsftpd: "426 Failure reading
-// network stream").
+// dataConn is a TLS data connection. Its handshake starts as soon as the
+// TCP connection is up (startHandshake), concurrently with the command
+// that the library sends next: some servers count a data connection only
+// once it is secure and answer LIST/RETR/STOR only then, so a client that
+// waits for its first read (after the 150 reply) deadlocks with them (curl
+// and FileZilla start it eagerly too). ProFTPD and Pure-FTPd, on the other
+// hand, start their side only after the command: hence concurrently, never
+// inside the dial (jlaffaye/ftp#282).
+//
+// It closes the way strict servers need (DESIGN.md): close_notify, then
+// read until the server closes, then close the socket. Never a TCP
+// half-close: vsftpd then delays some 226 replies by 200 ms. Without the
+// drain, a TLS 1.3 upload to vsftpd loses its tail: the server's session
+// ticket sits unread, and closing a socket with unread data makes the
+// kernel send a reset (vsftpd: "426 Failure reading network stream").
 type dataConn struct {
 	*tls.Conn
 	raw          *rawConn
 	closeTimeout time.Duration
 	closeOnce    sync.Once
+
+	handshook chan struct{} // closed when the eager handshake ended; nil: lazy
+	hsErr     error         // the handshake's result, once handshook is closed
+}
+
+// startHandshake starts the TLS handshake in the background, under one
+// deadline of timeout for the whole setup; once it is done, the transfer
+// is held to the minimum speed (rate bytes a second over window).
+func (c *dataConn) startHandshake(timeout time.Duration, rate int64, window time.Duration) {
+	c.handshook = make(chan struct{})
+	c.raw.arm("the data connection's TLS handshake", timeout)
+	go func() {
+		defer close(c.handshook)
+		c.hsErr = c.Conn.Handshake()
+		if c.hsErr == nil {
+			c.raw.watchSpeed(rate, window)
+		}
+	}()
+}
+
+// handshakeDone waits for an eager handshake and returns its error.
+func (c *dataConn) handshakeDone() error {
+	if c.handshook == nil {
+		return nil
+	}
+	<-c.handshook
+	return c.hsErr
+}
+
+func (c *dataConn) Read(p []byte) (int, error) {
+	if err := c.handshakeDone(); err != nil {
+		return 0, err
+	}
+	return c.Conn.Read(p)
+}
+
+func (c *dataConn) Write(p []byte) (int, error) {
+	if err := c.handshakeDone(); err != nil {
+		return 0, err
+	}
+	return c.Conn.Write(p)
 }
 
 func (c *dataConn) Close() error {
@@ -132,8 +331,24 @@ func (c *dataConn) Close() error {
 		if c.raw.aborted.Load() {
 			return
 		}
-		if c.Conn.ConnectionState().HandshakeComplete {
-			c.raw.setTimeout(c.closeTimeout)
+		complete := false
+		if c.handshook != nil {
+			select {
+			case <-c.handshook:
+				complete = c.hsErr == nil
+			default:
+				// Still shaking hands (the server refused the command):
+				// nothing to close cleanly. Closing the socket ends the
+				// handshake at once.
+				c.raw.Conn.Close()
+				<-c.handshook
+				return
+			}
+		} else {
+			complete = c.Conn.ConnectionState().HandshakeComplete
+		}
+		if complete {
+			c.raw.arm("closing the data connection", c.closeTimeout)
 			if c.Conn.CloseWrite() == nil {
 				// The bytes read here are post-handshake messages or the tail
 				// of a download closed early; the server's reply on the
@@ -148,4 +363,9 @@ func (c *dataConn) Close() error {
 
 // Handshake is here so that jlaffaye/ftp can start the handshake of an
 // empty upload, which writes nothing.
-func (c *dataConn) Handshake() error { return c.Conn.Handshake() }
+func (c *dataConn) Handshake() error {
+	if c.handshook != nil {
+		return c.handshakeDone()
+	}
+	return c.Conn.Handshake()
+}

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/netip"
 	"net/url"
+	"path"
 	"strconv"
 	"strings"
 	"unicode"
@@ -287,8 +288,10 @@ func checkSiteUser(u string) error {
 // ftpes:// for explicit FTPS, ftps:// for implicit FTPS, ftp:// for plain
 // FTP. The port is left out when it is the scheme's default, IPv6
 // addresses are bracketed, and the user and path are percent-escaped where
-// needed. An empty or relative path is taken from the root. There is never
-// a password in it.
+// needed. A relative path ("", "docs") is relative to the login folder, as
+// in the URL ("ftpes://host/docs"); an absolute one is written with an
+// escaped first slash, as RFC 1738 has it ("ftpes://host/%2Fsrv/docs").
+// There is never a password in it.
 func (s Site) URL(path string) string {
 	var b strings.Builder
 	b.WriteString(siteScheme(s.Encryption))
@@ -313,8 +316,13 @@ func (s Site) URL(path string) string {
 		b.WriteByte(':')
 		b.WriteString(strconv.Itoa(p))
 	}
-	if !strings.HasPrefix(path, "/") {
-		b.WriteByte('/')
+	b.WriteByte('/')
+	if rest, abs := strings.CutPrefix(path, "/"); abs {
+		b.WriteString("%2F")
+		path = rest
+	}
+	if path == "" {
+		return b.String()
 	}
 	for i, seg := range strings.Split(path, "/") {
 		if i > 0 {
@@ -323,6 +331,38 @@ func (s Site) URL(path string) string {
 		b.WriteString(url.PathEscape(seg))
 	}
 	return b.String()
+}
+
+// ResolvePath makes p absolute the way URL paths and a site's remote
+// folder are meant (RFC 1738, as curl and lftp read them): "" is the login
+// folder, a relative path starts in it ("docs" is LOGIN/docs), and an
+// absolute path stays as it is. login is the connection's LoginDir.
+func ResolvePath(login, p string) string {
+	if strings.HasPrefix(p, "/") {
+		return path.Clean(p)
+	}
+	if login == "" {
+		login = "/"
+	}
+	return path.Join(login, p)
+}
+
+// RelativePath is ResolvePath's inverse for display: p (absolute) as a
+// path relative to login when it lies inside it ("" for login itself),
+// else p unchanged.
+func RelativePath(login, p string) string {
+	p = path.Clean("/" + p)
+	login = path.Clean("/" + login)
+	if p == login {
+		return ""
+	}
+	if login == "/" {
+		return p[1:]
+	}
+	if rest, ok := strings.CutPrefix(p, login+"/"); ok {
+		return rest
+	}
+	return p
 }
 
 func siteScheme(e Encryption) string {
@@ -337,8 +377,15 @@ func siteScheme(e Encryption) string {
 }
 
 // ParseURL reads a server address as typed in a quick-connect box or on a
-// command line, and returns the site and the remote path (absolute, "/"
-// when none is given).
+// command line, and returns the site and the remote path.
+//
+// The path is read as RFC 1738 says, and as curl and lftp read it:
+// relative to the folder the server puts the user in after login. So
+// "ftpes://host" and "ftpes://host/" give "" (the login folder),
+// "ftpes://host/up" gives "up" (the login folder's up/), and an absolute
+// path is written with a second slash or an escaped one:
+// "ftpes://host//srv/x" and "ftpes://host/%2Fsrv/x" both give "/srv/x".
+// Make it absolute with [ResolvePath] once connected.
 //
 // The schemes are ftpes:// (explicit FTPS, port 21), ftps:// (implicit
 // FTPS, port 990) and ftp:// (plain FTP, port 21). Plain FTP is refused
@@ -484,9 +531,10 @@ func (p *urlParser) parse(allowPlain bool) (Site, string, error) {
 	}
 	site.Host, site.Port = host, port
 
-	path := "/"
+	path := ""
 	if rawPath != "" {
-		path, err = url.PathUnescape(rawPath)
+		// The first slash only separates the path from the host.
+		path, err = url.PathUnescape(rawPath[1:])
 		if err != nil {
 			return Site{}, "", p.errorf("the path has a bad percent-escape (write a '%%' as %%25)")
 		}

@@ -26,58 +26,62 @@ type urlCase struct {
 
 var urlCases = []urlCase{
 	// Accepted: schemes and default ports.
-	{name: "explicit", raw: "ftpes://ftp.example.com", host: "ftp.example.com", enc: Explicit, path: "/"},
-	{name: "implicit", raw: "ftps://ftp.example.com", host: "ftp.example.com", enc: Implicit, path: "/"},
-	{name: "plain allowed", raw: "ftp://ftp.example.com/pub", allowPlain: true, host: "ftp.example.com", enc: Plain, path: "/pub"},
-	{name: "scheme case", raw: "FTPES://Example.COM/Dir", host: "Example.COM", enc: Explicit, path: "/Dir"},
-	{name: "explicit port", raw: "ftpes://host:2121/dir", host: "host", port: 2121, enc: Explicit, path: "/dir"},
-	{name: "implicit port", raw: "ftps://host:2990", host: "host", port: 2990, enc: Implicit, path: "/"},
-	{name: "default port written", raw: "ftpes://host:21/", host: "host", port: 21, enc: Explicit, path: "/"},
-	{name: "port 65535", raw: "ftpes://host:65535", host: "host", port: 65535, enc: Explicit, path: "/"},
-	{name: "slash path", raw: "ftpes://host/", host: "host", enc: Explicit, path: "/"},
-	{name: "trailing slash kept", raw: "ftpes://host/a/b/", host: "host", enc: Explicit, path: "/a/b/"},
-	{name: "surrounding spaces", raw: "  ftpes://host/x \n", host: "host", enc: Explicit, path: "/x"},
-	{name: "ipv4", raw: "ftps://192.0.2.7:990/up", host: "192.0.2.7", port: 990, enc: Implicit, path: "/up"},
+	{name: "explicit", raw: "ftpes://ftp.example.com", host: "ftp.example.com", enc: Explicit, path: ""},
+	{name: "implicit", raw: "ftps://ftp.example.com", host: "ftp.example.com", enc: Implicit, path: ""},
+	{name: "plain allowed", raw: "ftp://ftp.example.com/pub", allowPlain: true, host: "ftp.example.com", enc: Plain, path: "pub"},
+	{name: "scheme case", raw: "FTPES://Example.COM/Dir", host: "Example.COM", enc: Explicit, path: "Dir"},
+	{name: "explicit port", raw: "ftpes://host:2121/dir", host: "host", port: 2121, enc: Explicit, path: "dir"},
+	{name: "implicit port", raw: "ftps://host:2990", host: "host", port: 2990, enc: Implicit, path: ""},
+	{name: "default port written", raw: "ftpes://host:21/", host: "host", port: 21, enc: Explicit, path: ""},
+	{name: "port 65535", raw: "ftpes://host:65535", host: "host", port: 65535, enc: Explicit, path: ""},
+	{name: "slash path", raw: "ftpes://host/", host: "host", enc: Explicit, path: ""},
+	{name: "trailing slash kept", raw: "ftpes://host/a/b/", host: "host", enc: Explicit, path: "a/b/"},
+	{name: "absolute, two slashes", raw: "ftpes://host//srv/x", host: "host", enc: Explicit, path: "/srv/x"},
+	{name: "absolute, escaped slash", raw: "ftpes://host/%2Fsrv/x", host: "host", enc: Explicit, path: "/srv/x"},
+	{name: "absolute, lower-case escape", raw: "ftpes://host/%2fetc", host: "host", enc: Explicit, path: "/etc"},
+	{name: "root", raw: "ftpes://host//", host: "host", enc: Explicit, path: "/"},
+	{name: "surrounding spaces", raw: "  ftpes://host/x \n", host: "host", enc: Explicit, path: "x"},
+	{name: "ipv4", raw: "ftps://192.0.2.7:990/up", host: "192.0.2.7", port: 990, enc: Implicit, path: "up"},
 
 	// Users.
-	{name: "user", raw: "ftpes://alice@host/home", host: "host", enc: Explicit, user: "alice", path: "/home"},
-	{name: "email user", raw: "ftpes://alice@example.com@host", host: "host", enc: Explicit, user: "alice@example.com", path: "/"},
-	{name: "escaped email user", raw: "ftpes://alice%40example.com@host", host: "host", enc: Explicit, user: "alice@example.com", path: "/"},
-	{name: "escaped colon user", raw: "ftpes://a%3Ab@host", host: "host", enc: Explicit, user: "a:b", path: "/"},
-	{name: "unicode user", raw: "ftpes://jürgen@host", host: "host", enc: Explicit, user: "jürgen", path: "/"},
-	{name: "escaped unicode user", raw: "ftpes://j%C3%BCrgen@host", host: "host", enc: Explicit, user: "jürgen", path: "/"},
-	{name: "user with plus", raw: "ftpes://a+b@host", host: "host", enc: Explicit, user: "a+b", path: "/"},
-	{name: "anonymous", raw: "ftpes://anonymous@host", host: "host", enc: Explicit, user: "anonymous", logon: LogonAnonymous, path: "/"},
-	{name: "ftp user", raw: "ftps://FTP@host", host: "host", enc: Implicit, user: "FTP", logon: LogonAnonymous, path: "/"},
+	{name: "user", raw: "ftpes://alice@host/home", host: "host", enc: Explicit, user: "alice", path: "home"},
+	{name: "email user", raw: "ftpes://alice@example.com@host", host: "host", enc: Explicit, user: "alice@example.com", path: ""},
+	{name: "escaped email user", raw: "ftpes://alice%40example.com@host", host: "host", enc: Explicit, user: "alice@example.com", path: ""},
+	{name: "escaped colon user", raw: "ftpes://a%3Ab@host", host: "host", enc: Explicit, user: "a:b", path: ""},
+	{name: "unicode user", raw: "ftpes://jürgen@host", host: "host", enc: Explicit, user: "jürgen", path: ""},
+	{name: "escaped unicode user", raw: "ftpes://j%C3%BCrgen@host", host: "host", enc: Explicit, user: "jürgen", path: ""},
+	{name: "user with plus", raw: "ftpes://a+b@host", host: "host", enc: Explicit, user: "a+b", path: ""},
+	{name: "anonymous", raw: "ftpes://anonymous@host", host: "host", enc: Explicit, user: "anonymous", logon: LogonAnonymous, path: ""},
+	{name: "ftp user", raw: "ftps://FTP@host", host: "host", enc: Implicit, user: "FTP", logon: LogonAnonymous, path: ""},
 
 	// Paths.
-	{name: "escaped space", raw: "ftpes://host/my%20docs/a%20b.txt", host: "host", enc: Explicit, path: "/my docs/a b.txt"},
-	{name: "raw space", raw: "ftpes://host/my docs", host: "host", enc: Explicit, path: "/my docs"},
-	{name: "unicode path", raw: "ftpes://host/Bücher/日本語.txt", host: "host", enc: Explicit, path: "/Bücher/日本語.txt"},
-	{name: "escaped unicode path", raw: "ftpes://host/B%C3%BCcher", host: "host", enc: Explicit, path: "/Bücher"},
-	{name: "escaped specials", raw: "ftpes://host/a%3Fb%23c%25d", host: "host", enc: Explicit, path: "/a?b#c%d"},
-	{name: "at in path", raw: "ftpes://host/mail@x", host: "host", enc: Explicit, path: "/mail@x"},
-	{name: "colon in path after port", raw: "ftpes://host:2121/a:b@c", host: "host", port: 2121, enc: Explicit, path: "/a:b@c"},
-	{name: "plus in path", raw: "ftpes://host/a+b", host: "host", enc: Explicit, path: "/a+b"},
+	{name: "escaped space", raw: "ftpes://host/my%20docs/a%20b.txt", host: "host", enc: Explicit, path: "my docs/a b.txt"},
+	{name: "raw space", raw: "ftpes://host/my docs", host: "host", enc: Explicit, path: "my docs"},
+	{name: "unicode path", raw: "ftpes://host/Bücher/日本語.txt", host: "host", enc: Explicit, path: "Bücher/日本語.txt"},
+	{name: "escaped unicode path", raw: "ftpes://host/B%C3%BCcher", host: "host", enc: Explicit, path: "Bücher"},
+	{name: "escaped specials", raw: "ftpes://host/a%3Fb%23c%25d", host: "host", enc: Explicit, path: "a?b#c%d"},
+	{name: "at in path", raw: "ftpes://host/mail@x", host: "host", enc: Explicit, path: "mail@x"},
+	{name: "colon in path after port", raw: "ftpes://host:2121/a:b@c", host: "host", port: 2121, enc: Explicit, path: "a:b@c"},
+	{name: "plus in path", raw: "ftpes://host/a+b", host: "host", enc: Explicit, path: "a+b"},
 
 	// IPv6.
-	{name: "ipv6", raw: "ftpes://[::1]/dir", host: "::1", enc: Explicit, path: "/dir"},
-	{name: "ipv6 port", raw: "ftpes://[::1]:2121/dir", host: "::1", port: 2121, enc: Explicit, path: "/dir"},
-	{name: "ipv6 implicit", raw: "ftps://[2001:db8::7]", host: "2001:db8::7", enc: Implicit, path: "/"},
-	{name: "ipv6 user", raw: "ftpes://bob@[2001:DB8::1]:21", host: "2001:DB8::1", port: 21, enc: Explicit, user: "bob", path: "/"},
-	{name: "ipv6 zone", raw: "ftpes://[fe80::1%25eth0]:2121/", host: "fe80::1%eth0", port: 2121, enc: Explicit, path: "/"},
-	{name: "ipv4 mapped", raw: "ftpes://[::ffff:192.0.2.1]", host: "::ffff:192.0.2.1", enc: Explicit, path: "/"},
+	{name: "ipv6", raw: "ftpes://[::1]/dir", host: "::1", enc: Explicit, path: "dir"},
+	{name: "ipv6 port", raw: "ftpes://[::1]:2121/dir", host: "::1", port: 2121, enc: Explicit, path: "dir"},
+	{name: "ipv6 implicit", raw: "ftps://[2001:db8::7]", host: "2001:db8::7", enc: Implicit, path: ""},
+	{name: "ipv6 user", raw: "ftpes://bob@[2001:DB8::1]:21", host: "2001:DB8::1", port: 21, enc: Explicit, user: "bob", path: ""},
+	{name: "ipv6 zone", raw: "ftpes://[fe80::1%25eth0]:2121/", host: "fe80::1%eth0", port: 2121, enc: Explicit, path: ""},
+	{name: "ipv4 mapped", raw: "ftpes://[::ffff:192.0.2.1]", host: "::ffff:192.0.2.1", enc: Explicit, path: ""},
 
 	// No scheme: explicit FTPS, whatever the port.
-	{name: "bare host", raw: "example.com", host: "example.com", enc: Explicit, path: "/"},
-	{name: "bare host port", raw: "example.com:2121", host: "example.com", port: 2121, enc: Explicit, path: "/"},
-	{name: "bare port 990 stays explicit", raw: "example.com:990", host: "example.com", port: 990, enc: Explicit, path: "/"},
-	{name: "bare user host path", raw: "bob@example.com/pub/", host: "example.com", enc: Explicit, user: "bob", path: "/pub/"},
-	{name: "bare ipv6", raw: "[::1]:2121", host: "::1", port: 2121, enc: Explicit, path: "/"},
-	{name: "bare host named ftp with port", raw: "ftp:21", host: "ftp", port: 21, enc: Explicit, path: "/"},
-	{name: "bare localhost", raw: "localhost", host: "localhost", enc: Explicit, path: "/"},
-	{name: "bare unicode host", raw: "bücher.example", host: "bücher.example", enc: Explicit, path: "/"},
-	{name: "bare colon-slash-slash in path", raw: "host/a://b", host: "host", enc: Explicit, path: "/a://b"},
+	{name: "bare host", raw: "example.com", host: "example.com", enc: Explicit, path: ""},
+	{name: "bare host port", raw: "example.com:2121", host: "example.com", port: 2121, enc: Explicit, path: ""},
+	{name: "bare port 990 stays explicit", raw: "example.com:990", host: "example.com", port: 990, enc: Explicit, path: ""},
+	{name: "bare user host path", raw: "bob@example.com/pub/", host: "example.com", enc: Explicit, user: "bob", path: "pub/"},
+	{name: "bare ipv6", raw: "[::1]:2121", host: "::1", port: 2121, enc: Explicit, path: ""},
+	{name: "bare host named ftp with port", raw: "ftp:21", host: "ftp", port: 21, enc: Explicit, path: ""},
+	{name: "bare localhost", raw: "localhost", host: "localhost", enc: Explicit, path: ""},
+	{name: "bare unicode host", raw: "bücher.example", host: "bücher.example", enc: Explicit, path: ""},
+	{name: "bare colon-slash-slash in path", raw: "host/a://b", host: "host", enc: Explicit, path: "a://b"},
 
 	// Refused: plain FTP unless asked for.
 	{name: "plain refused", raw: "ftp://ftp.example.com", errHas: []string{"ftp://ftp.example.com", "unencrypted", "ftpes://"}, errIs: ErrPlainRefused},
@@ -233,19 +237,21 @@ func TestSiteURL(t *testing.T) {
 		path string
 		want string
 	}{
-		{"explicit default port", Site{Host: "h", Encryption: Explicit}, "/", "ftpes://h/"},
-		{"explicit port 21 omitted", Site{Host: "h", Port: 21, Encryption: Explicit}, "/a", "ftpes://h/a"},
+		{"explicit default port", Site{Host: "h", Encryption: Explicit}, "", "ftpes://h/"},
+		{"explicit port 21 omitted", Site{Host: "h", Port: 21, Encryption: Explicit}, "a", "ftpes://h/a"},
 		{"implicit default port", Site{Host: "h", Port: 990, Encryption: Implicit}, "", "ftps://h/"},
-		{"implicit port 21 kept", Site{Host: "h", Port: 21, Encryption: Implicit}, "/", "ftps://h:21/"},
-		{"explicit port 990 kept", Site{Host: "h", Port: 990, Encryption: Explicit}, "/", "ftpes://h:990/"},
-		{"plain", Site{Host: "h", Encryption: Plain, AllowPlain: true}, "/pub", "ftp://h/pub"},
-		{"ipv6", Site{Host: "::1", Port: 2121}, "/", "ftpes://[::1]:2121/"},
-		{"ipv6 default port", Site{Host: "2001:db8::1"}, "/x", "ftpes://[2001:db8::1]/x"},
-		{"ipv6 zone", Site{Host: "fe80::1%eth0"}, "/", "ftpes://[fe80::1%25eth0]/"},
-		{"user escaped", Site{Host: "h", User: "a@b c:d/é"}, "/", "ftpes://a%40b%20c%3Ad%2F%C3%A9@h/"},
-		{"path escaped", Site{Host: "h"}, "/my docs/a?b#c%d;e/ü", "ftpes://h/my%20docs/a%3Fb%23c%25d%3Be/%C3%BC"},
+		{"implicit port 21 kept", Site{Host: "h", Port: 21, Encryption: Implicit}, "", "ftps://h:21/"},
+		{"explicit port 990 kept", Site{Host: "h", Port: 990, Encryption: Explicit}, "", "ftpes://h:990/"},
+		{"plain", Site{Host: "h", Encryption: Plain, AllowPlain: true}, "pub", "ftp://h/pub"},
+		{"ipv6", Site{Host: "::1", Port: 2121}, "", "ftpes://[::1]:2121/"},
+		{"ipv6 default port", Site{Host: "2001:db8::1"}, "x", "ftpes://[2001:db8::1]/x"},
+		{"ipv6 zone", Site{Host: "fe80::1%eth0"}, "", "ftpes://[fe80::1%25eth0]/"},
+		{"user escaped", Site{Host: "h", User: "a@b c:d/é"}, "", "ftpes://a%40b%20c%3Ad%2F%C3%A9@h/"},
+		{"path escaped", Site{Host: "h"}, "my docs/a?b#c%d;e/ü", "ftpes://h/my%20docs/a%3Fb%23c%25d%3Be/%C3%BC"},
 		{"relative path", Site{Host: "h"}, "pub/x", "ftpes://h/pub/x"},
-		{"trailing slash", Site{Host: "h"}, "/pub/", "ftpes://h/pub/"},
+		{"trailing slash", Site{Host: "h"}, "pub/", "ftpes://h/pub/"},
+		{"absolute path", Site{Host: "h"}, "/srv/pub", "ftpes://h/%2Fsrv/pub"},
+		{"root", Site{Host: "h"}, "/", "ftpes://h/%2F"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -253,6 +259,42 @@ func TestSiteURL(t *testing.T) {
 				t.Errorf("URL(%q) = %q, want %q", c.path, got, c.want)
 			}
 		})
+	}
+}
+
+func TestResolvePath(t *testing.T) {
+	cases := []struct{ login, p, want string }{
+		{"/home/alice", "", "/home/alice"},
+		{"/home/alice", "up", "/home/alice/up"},
+		{"/home/alice", "up/", "/home/alice/up"},
+		{"/home/alice", "/etc", "/etc"},
+		{"/home/alice", "/", "/"},
+		{"/home/alice", "../bob", "/home/bob"},
+		{"/", "", "/"},
+		{"/", "up", "/up"},
+		{"", "up", "/up"},
+	}
+	for _, c := range cases {
+		if got := ResolvePath(c.login, c.p); got != c.want {
+			t.Errorf("ResolvePath(%q, %q) = %q, want %q", c.login, c.p, got, c.want)
+		}
+	}
+	rel := []struct{ login, p, want string }{
+		{"/home/alice", "/home/alice", ""},
+		{"/home/alice", "/home/alice/up/x", "up/x"},
+		{"/home/alice", "/home/alicea", "/home/alicea"},
+		{"/home/alice", "/etc", "/etc"},
+		{"/", "/up", "up"},
+		{"/", "/", ""},
+	}
+	for _, c := range rel {
+		got := RelativePath(c.login, c.p)
+		if got != c.want {
+			t.Errorf("RelativePath(%q, %q) = %q, want %q", c.login, c.p, got, c.want)
+		}
+		if back := ResolvePath(c.login, got); back != c.p {
+			t.Errorf("ResolvePath(%q, RelativePath(...)=%q) = %q, want %q", c.login, got, back, c.p)
+		}
 	}
 }
 
@@ -290,7 +332,7 @@ func TestURLRoundTrip(t *testing.T) {
 		{Host: "fe80::1%eth0", User: "a:b@c/d?e#f%g", Encryption: Explicit},
 		{Host: "192.0.2.1", Port: 21, Encryption: Plain, AllowPlain: true, User: "anonymous"},
 	}
-	paths := []string{"/", "/a b/c", "//double//slash", "/%2F/%", "/日本/?#;,", "/..", "/a/"}
+	paths := []string{"", "/", "/a b/c", "a b/c", "//double//slash", "/%2F/%", "%2F", "/日本/?#;,", "/..", "..", "/a/", "a/"}
 	for _, s := range sites {
 		for _, p := range paths {
 			u := s.URL(p)
@@ -447,7 +489,7 @@ func TestLogonType(t *testing.T) {
 }
 
 // FuzzParseURL checks that ParseURL never panics, that whatever it accepts
-// is a valid site with a safe absolute path that survives the trip through
+// is a valid site with a safe path that resolves to an absolute one and survives the trip through
 // URL, and that a password in the URL never shows in the error.
 func FuzzParseURL(f *testing.F) {
 	for _, c := range urlCases {
@@ -459,8 +501,8 @@ func FuzzParseURL(f *testing.F) {
 			if verr := site.Validate(); verr != nil {
 				t.Fatalf("ParseURL(%q) = %+v, which does not validate: %v", raw, site, verr)
 			}
-			if !strings.HasPrefix(path, "/") {
-				t.Fatalf("ParseURL(%q) path %q is not absolute", raw, path)
+			if abs := ResolvePath("/login", path); !strings.HasPrefix(abs, "/") {
+				t.Fatalf("ParseURL(%q) path %q does not resolve to an absolute path: %q", raw, path, abs)
 			}
 			if strings.ContainsAny(path, "\r\n\x00") || strings.ContainsAny(site.User, "\r\n\x00") {
 				t.Fatalf("ParseURL(%q) let a CR, LF or NUL through: %+v %q", raw, site, path)
