@@ -76,6 +76,12 @@ type Options struct {
 	// ClientCA, when set, is a PEM bundle of CAs; the server then requires
 	// every client to present a certificate signed by one of them.
 	ClientCA []byte
+	// NoChroot starts the server the way most people run one: without a
+	// chroot. The user logs in to their home folder, the server's Root (so
+	// PWD answers its absolute path, Server.Home), and "/" is the machine's
+	// real root. The zero value chroots the user to Root, so "/" is the
+	// login folder. vsftpd, ProFTPD and Pure-FTPd all support it.
+	NoChroot bool
 }
 
 // Server is a running lab server. Its fields are read-only.
@@ -85,15 +91,22 @@ type Server struct {
 	Port     int    // the control port
 	User     string
 	Password string
-	// Root is the folder the test user sees as "/". Files a test puts there
-	// appear on the server and vice versa.
+	// Root is the local folder holding the test user's files, where the
+	// user logs in. Files a test puts there appear on the server and vice
+	// versa.
 	Root string
+	// Home is the login folder exactly as the server names it in its PWD
+	// reply: "/" for a chrooted server (the default), and Root's absolute
+	// path with symlinks resolved (e.g. /tmp may be a link) for one started
+	// with Options.NoChroot, where "/" is the machine's real root.
+	Home string
 	// Cert is the server's self-signed certificate (CN localhost, SANs
 	// localhost and 127.0.0.1); CertPEM is the same in PEM form.
 	Cert    *x509.Certificate
 	CertPEM []byte
 
 	dir  string
+	uid  int // the lab account's
 	cmd  *exec.Cmd
 	done chan struct{}
 	out  *syncBuffer
@@ -226,8 +239,19 @@ func start(t testing.TB, kind Kind, o Options) (*Server, error) {
 		cleanupDir()
 		return nil, err
 	}
+	home := "/"
+	confRoot := root
+	if o.NoChroot {
+		// Without a chroot the server reports the real path of the folder
+		// it put the user in: give it that path in the first place.
+		if confRoot, err = filepath.EvalSymlinks(root); err != nil {
+			cleanupDir()
+			return nil, err
+		}
+		home = confRoot
+	}
 	p := params{
-		Dir: dir, Root: root, Empty: empty, Cert: certFile, Key: keyFile, ClientCA: caFile,
+		Dir: dir, Root: confRoot, NoChroot: o.NoChroot, Empty: empty, Cert: certFile, Key: keyFile, ClientCA: caFile,
 		Port: ports[0], PasvMin: ports[1], PasvMax: ports[len(ports)-1],
 		Implicit: kind.Implicit(), UID: uid, GID: gid, User: User, Password: Password,
 		ModulePath: filepath.Join(LabDir(), "root/usr/lib/proftpd"),
@@ -239,7 +263,7 @@ func start(t testing.TB, kind Kind, o Options) (*Server, error) {
 	}
 	s := &Server{
 		Kind: kind, Host: "127.0.0.1", Port: p.Port, User: User, Password: Password,
-		Root: root, Cert: cert, CertPEM: certPEM, dir: dir, cmd: cmd,
+		Root: root, Home: home, Cert: cert, CertPEM: certPEM, dir: dir, uid: uid, cmd: cmd,
 		done: make(chan struct{}), out: &syncBuffer{},
 	}
 	cmd.Stdout, cmd.Stderr = s.out, s.out
@@ -266,8 +290,10 @@ func start(t testing.TB, kind Kind, o Options) (*Server, error) {
 	return s, nil
 }
 
-// waitReady waits until the control port accepts a connection, or the
-// server exits, or the timeout passes.
+// waitReady waits until the server listens on the control port, or the
+// server exits, or the timeout passes. It looks in /proc rather than
+// connecting, so that no probe session is left for Sessions and
+// KillSession to find; where /proc cannot tell, it connects.
 func (s *Server) waitReady(timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
 	for time.Now().Before(deadline) {
@@ -276,10 +302,16 @@ func (s *Server) waitReady(timeout time.Duration) error {
 			return fmt.Errorf("%s exited at start: %s", s.Kind, s.Output())
 		default:
 		}
-		c, err := net.DialTimeout("tcp", s.Addr(), 200*time.Millisecond)
-		if err == nil {
-			c.Close()
+		listening, known := s.listening()
+		if listening {
 			return nil
+		}
+		if !known {
+			c, err := net.DialTimeout("tcp", s.Addr(), 200*time.Millisecond)
+			if err == nil {
+				c.Close()
+				return nil
+			}
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -328,7 +360,7 @@ func binary(kind Kind) string {
 type params struct {
 	Dir, Root, Empty, Cert, Key, ClientCA string
 	Port, PasvMin, PasvMax                int
-	Implicit                              bool
+	Implicit, NoChroot                    bool
 	UID, GID                              int
 	User, Password                        string
 	ModulePath                            string
@@ -372,7 +404,13 @@ func command(kind Kind, p params) (*exec.Cmd, error) {
 		}
 		passwdFile := filepath.Join(p.Dir, "pureftpd.passwd")
 		pdb := filepath.Join(p.Dir, "pureftpd.pdb")
-		line := fmt.Sprintf("%s:%s:%d:%d::%s/./::::::::::::\n", p.User, hash, p.UID, p.GID, p.Root)
+		// "/./" at the end of the home folder chroots the user there; a
+		// plain home folder does not.
+		chroot := "/./"
+		if p.NoChroot {
+			chroot = ""
+		}
+		line := fmt.Sprintf("%s:%s:%d:%d::%s%s::::::::::::\n", p.User, hash, p.UID, p.GID, p.Root, chroot)
 		if err := os.WriteFile(passwdFile, []byte(line), 0o600); err != nil {
 			return nil, err
 		}
@@ -386,8 +424,11 @@ func command(kind Kind, p params) (*exec.Cmd, error) {
 			"--login", "puredb:" + pdb,
 			"--tls", "2", // TLS required for the control and the data connections
 			"--certfile", p.Cert + "," + p.Key,
-			"--chrooteveryone", "--noanonymous", "--dontresolve",
+			"--noanonymous", "--dontresolve",
 			"--minuid", "1", "--ipv4only", "--maxclientsperip", "50",
+		}
+		if !p.NoChroot {
+			args = append(args, "--chrooteveryone")
 		}
 		if p.ClientCA != "" {
 			return nil, fmt.Errorf("pure-ftpd: client certificates are not part of the lab")
