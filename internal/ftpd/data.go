@@ -171,7 +171,16 @@ func hardClose(conn net.Conn) {
 func (c *session) transfer(msg150 string, faultable bool, run func(dc io.ReadWriter, limit int64) error) bool {
 	p := c.pasv
 	c.pasv = nil
-	if !c.reply(150, msg150) {
+	wait := acceptTimeout
+	first := c.srv.cfg.HandshakeFirst && c.prot == 'P'
+	if first {
+		// Count the data connection only once it is secure: answer the
+		// command after the handshake, or 425 if it does not come.
+		wait = c.srv.cfg.HandshakeWait
+		if wait <= 0 {
+			wait = 3 * time.Second
+		}
+	} else if !c.reply(150, msg150) {
 		p.ln.Close()
 		return false
 	}
@@ -193,9 +202,15 @@ func (c *session) transfer(msg150 string, faultable bool, run func(dc io.ReadWri
 	var conn net.Conn = raw
 	if c.prot == 'P' {
 		tc := tls.Server(raw, c.srv.dataTLS)
-		if err := handshake(tc); err != nil {
+		raw.SetDeadline(time.Now().Add(wait))
+		err := handshake(tc)
+		raw.SetDeadline(time.Time{})
+		if err != nil {
 			c.logf('*', "data TLS handshake failed: %v", err)
 			hardClose(raw)
+			if first {
+				return c.reply(425, "No connection established")
+			}
 			return c.reply(425, "TLS handshake on the data connection failed")
 		}
 		c.logf('*', "data TLS established: %s", tlsInfo(tc))
@@ -204,6 +219,9 @@ func (c *session) transfer(msg150 string, faultable bool, run func(dc io.ReadWri
 			return c.reply(522, "SSL connection failed: session reuse required")
 		}
 		conn = tc
+	}
+	if first && !c.reply(150, msg150) {
+		return false
 	}
 	dc := &dataConn{Conn: conn, raw: raw, timeout: c.srv.cfg.IdleTimeout}
 
@@ -284,7 +302,12 @@ func (c *session) cmdRetr(arg string) bool {
 		return c.fsError(vpath, err)
 	}
 	msg := fmt.Sprintf("Opening BINARY mode data connection for %s (%d bytes)", vpath, fi.Size()-offset)
+	slow := c.srv.cfg.TrickleData > 0 && c.srv.trickled.Add(1) <= int64(c.srv.cfg.TrickleRetrs)
 	return c.transfer(msg, true, func(dc io.ReadWriter, limit int64) error {
+		if slow {
+			c.logf('*', "trickling the download, a byte every %s", c.srv.cfg.TrickleData)
+			return sendFile(&trickleWriter{w: dc, every: c.srv.cfg.TrickleData, done: c.done}, f, limit)
+		}
 		if limit >= 0 && c.srv.cfg.Faults.Corrupt {
 			c.srv.cfg.Faults.cuts.Add(1)
 			c.logf('*', "fault injection: byte %d of the download flipped", limit)
@@ -292,6 +315,27 @@ func (c *session) cmdRetr(arg string) bool {
 		}
 		return sendFile(dc, f, limit)
 	})
+}
+
+// trickleWriter writes one byte every interval, until done is closed.
+type trickleWriter struct {
+	w     io.Writer
+	every time.Duration
+	done  <-chan struct{}
+}
+
+func (t *trickleWriter) Write(p []byte) (int, error) {
+	for i := range p {
+		if _, err := t.w.Write(p[i : i+1]); err != nil {
+			return i, err
+		}
+		select {
+		case <-time.After(t.every):
+		case <-t.done:
+			return i + 1, net.ErrClosed
+		}
+	}
+	return len(p), nil
 }
 
 // flipReader reads r with the byte at offset at inverted.

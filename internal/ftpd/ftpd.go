@@ -23,6 +23,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -108,6 +109,26 @@ type Config struct {
 	// on loopback.
 	OnListen func(net.Addr)
 
+	// HandshakeFirst makes the server wait for a TLS data connection's
+	// handshake before it answers LIST, NLST, MLSD, RETR, STOR or APPE, as
+	// some servers do (they count a data connection only once it is
+	// secure): the 150 reply comes only after the handshake, and a client
+	// that starts its handshake only after the 150 gets "425 No connection
+	// established" after HandshakeWait (default 3 s).
+	HandshakeFirst bool
+	HandshakeWait  time.Duration
+
+	// Trickle, if > 0, makes the server answer the first command after its
+	// greeting with a reply it never finishes, one byte every Trickle, like
+	// a stalled or hostile server. The session ends only when the client
+	// hangs up (or after 10 minutes).
+	Trickle time.Duration
+
+	// TrickleData, if > 0, makes the first TrickleRetrs downloads (RETR)
+	// send their data one byte every TrickleData instead of at full speed.
+	TrickleData  time.Duration
+	TrickleRetrs int
+
 	// MaxConns limits simultaneous control connections (default 32).
 	// Connections over it get "421 Too many connections" and are closed.
 	MaxConns int
@@ -136,6 +157,8 @@ type Server struct {
 	commands []string
 	nextID   int
 	closed   bool
+
+	trickled atomic.Int64 // downloads slowed down by TrickleData so far
 
 	closeOnce sync.Once
 	closeErr  error

@@ -37,11 +37,12 @@ type lineResult struct {
 // goroutine keeps one read outstanding to catch ABOR or a dropped control
 // connection.
 type session struct {
-	srv *Server
-	id  int
-	raw net.Conn      // the TCP control connection
-	ctl net.Conn      // raw, or the *tls.Conn over it
-	br  *bufio.Reader // reads ctl
+	srv     *Server
+	id      int
+	greeted bool          // the 220 greeting was sent
+	raw     net.Conn      // the TCP control connection
+	ctl     net.Conn      // raw, or the *tls.Conn over it
+	br      *bufio.Reader // reads ctl
 
 	reqCh       chan *bufio.Reader // session → reader: read one line from this reader
 	resCh       chan lineResult    // reader → session
@@ -154,6 +155,7 @@ func (c *session) serve() {
 	if !c.reply(220, "Ferry FTPS server ready") {
 		return
 	}
+	c.greeted = true
 	// Each turn handles one command; the loop ends on QUIT, on an error,
 	// after IdleTimeout without a command, or when the server closes.
 	for {
@@ -329,12 +331,45 @@ func (c *session) replyLines(code int, first string, lines []string, last string
 
 // send writes text plus CRLF on the control connection and logs each line.
 func (c *session) send(text string) bool {
+	if t := c.srv.cfg.Trickle; t > 0 && c.greeted {
+		c.trickle(text, t)
+		return false
+	}
 	for l := range strings.SplitSeq(text, "\r\n") {
 		c.logf('<', "%s", l)
 	}
 	c.raw.SetWriteDeadline(time.Now().Add(ctrlWriteTimeout))
 	_, err := io.WriteString(c.ctl, text+"\r\n")
 	return err == nil
+}
+
+// trickle starts text as a multi-line reply and never finishes it: one
+// byte every interval, until the client hangs up, the server closes, or
+// 10 minutes pass.
+func (c *session) trickle(text string, every time.Duration) {
+	c.logf('*', "trickling the reply to the first command, a byte every %s", every)
+	code, _, _ := strings.Cut(text, " ")
+	head := []byte(code + "-" + "Please wait")
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	end := time.After(10 * time.Minute)
+	for i := 0; ; i++ {
+		b := byte('.')
+		if i < len(head) {
+			b = head[i]
+		}
+		c.raw.SetWriteDeadline(time.Now().Add(ctrlWriteTimeout))
+		if _, err := c.ctl.Write([]byte{b}); err != nil {
+			return
+		}
+		select {
+		case <-tick.C:
+		case <-c.done:
+			return
+		case <-end:
+			return
+		}
+	}
 }
 
 // clean keeps CR and LF out of a reply line.

@@ -1,0 +1,190 @@
+package session
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ferryftps/ferry/internal/ftpd"
+)
+
+// Servers as people run them: one that answers a data command only once the
+// data connection's TLS handshake is done, and ones that stall.
+
+// TestHandshakeFirstServer: a server that waits for the data handshake
+// before it answers LIST/RETR/STOR works, explicit and implicit; with the
+// lazy handshake of old (started at the first read, after the 150 reply)
+// the same server answers 425, so this test would catch a regression.
+func TestHandshakeFirstServer(t *testing.T) {
+	for _, enc := range []Encryption{Explicit, Implicit} {
+		t.Run(enc.String(), func(t *testing.T) {
+			root := t.TempDir()
+			s, cert := startDouble(t, ftpd.Config{Root: root, Implicit: enc == Implicit, HandshakeFirst: true,
+				HandshakeWait: time.Second, RequireReuse: true})
+			c := dialDouble(t, s, enc, cert, DialConfig{})
+			ctx := testCtx(t)
+			data := bytes.Repeat([]byte("eager handshake "), 4096)
+			if err := c.Stor(ctx, "/up.bin", 0, bytes.NewReader(data)); err != nil {
+				t.Fatalf("upload: %v", err)
+			}
+			if err := c.Stor(ctx, "/empty", 0, bytes.NewReader(nil)); err != nil {
+				t.Fatalf("empty upload: %v", err)
+			}
+			l, err := c.List(ctx, "/")
+			if err != nil || len(l.Entries) != 2 {
+				t.Fatalf("list: %+v, %v", l, err)
+			}
+			r, err := c.Retr(ctx, "/up.bin", 0)
+			if err != nil {
+				t.Fatalf("download: %v", err)
+			}
+			got, err := io.ReadAll(r)
+			if cerr := r.Close(); err == nil {
+				err = cerr
+			}
+			if err != nil || !bytes.Equal(got, data) {
+				t.Fatalf("download: %d bytes, %v", len(got), err)
+			}
+		})
+	}
+	t.Run("lazy handshake deadlocks", func(t *testing.T) {
+		eagerDataHandshake = false
+		defer func() { eagerDataHandshake = true }()
+		s, cert := startDouble(t, ftpd.Config{HandshakeFirst: true, HandshakeWait: 500 * time.Millisecond})
+		c := dialDouble(t, s, Explicit, cert, DialConfig{})
+		_, err := c.List(testCtx(t), "/")
+		if !errors.Is(err, ErrDataConnection) {
+			t.Fatalf("a lazy handshake against a handshake-first server: %v, want the server's 425", err)
+		}
+	})
+}
+
+// TestTrickledLoginFails: a server that sends a byte every 200 ms after
+// its greeting cannot hold the login past its deadline, and the error
+// says which step stopped and for how long.
+func TestTrickledLoginFails(t *testing.T) {
+	for _, enc := range []Encryption{Explicit, Implicit} {
+		t.Run(enc.String(), func(t *testing.T) {
+			s, cert := startDouble(t, ftpd.Config{Implicit: enc == Implicit, Trickle: 200 * time.Millisecond})
+			start := time.Now()
+			_, err := Dial(testCtx(t), DialConfig{Host: "127.0.0.1", Port: s.Port(), Encryption: enc,
+				VerifyServer: pinnedTo(cert), Timeout: 1500 * time.Millisecond}, "alice", "double-secret")
+			took := time.Since(start)
+			if !errors.Is(err, ErrTimeout) {
+				t.Fatalf("trickling server: %v, want ErrTimeout", err)
+			}
+			if msg := err.Error(); !strings.Contains(msg, "stopped responding during login (no reply for 1.5 s)") || !strings.Contains(msg, s.Addr()) {
+				t.Errorf("the error should name the step, the time and the server: %q", msg)
+			}
+			if took > 4*time.Second {
+				t.Errorf("the login took %s against a deadline of 1.5 s", took)
+			}
+			t.Logf("after %s: %v", took.Round(time.Millisecond), err)
+		})
+	}
+}
+
+// TestTrickledDownloadFails: a download that trickles a byte every 100 ms
+// fails once a whole window passed under the minimum speed.
+func TestTrickledDownloadFails(t *testing.T) {
+	root := t.TempDir()
+	data := bytes.Repeat([]byte("x"), 64<<10)
+	if err := os.WriteFile(filepath.Join(root, "f"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, cert := startDouble(t, ftpd.Config{Root: root, TrickleData: 100 * time.Millisecond, TrickleRetrs: 1})
+	c := dialDouble(t, s, Explicit, cert, DialConfig{MinSpeed: 1024, MinSpeedTime: time.Second})
+	ctx := testCtx(t)
+	start := time.Now()
+	r, err := c.Retr(ctx, "/f", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = io.Copy(io.Discard, r)
+	r.Close()
+	var se *StalledError
+	if !errors.As(err, &se) || !errors.Is(err, ErrTimeout) {
+		t.Fatalf("trickled download: %v, want a StalledError matching ErrTimeout", err)
+	}
+	if took := time.Since(start); took > 4*time.Second {
+		t.Errorf("the stall was noticed after %s, with a 1 s window", took)
+	}
+	if !strings.Contains(err.Error(), "1024 bytes/s") {
+		t.Errorf("the error should say the minimum: %v", err)
+	}
+}
+
+// TestMinSpeedAllowsSlowButSteady: a transfer that stays above the
+// minimum is never cut, however long it takes in all.
+func TestMinSpeedAllowsSlowButSteady(t *testing.T) {
+	root := t.TempDir()
+	data := bytes.Repeat([]byte("y"), 40)
+	if err := os.WriteFile(filepath.Join(root, "f"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// 20 bytes a second against a minimum of 5 a second over 500 ms:
+	// the whole file takes 2 s, four windows.
+	s, cert := startDouble(t, ftpd.Config{Root: root, TrickleData: 50 * time.Millisecond, TrickleRetrs: 1})
+	c := dialDouble(t, s, Explicit, cert, DialConfig{MinSpeed: 5, MinSpeedTime: 500 * time.Millisecond})
+	r, err := c.Retr(testCtx(t), "/f", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := io.ReadAll(r)
+	if cerr := r.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil || !bytes.Equal(got, data) {
+		t.Fatalf("slow but steady download: %q, %v", got, err)
+	}
+}
+
+func TestLoginDir(t *testing.T) {
+	s, cert := startDouble(t, ftpd.Config{})
+	c := dialDouble(t, s, Explicit, cert, DialConfig{})
+	if got := c.LoginDir(); got != "/" {
+		t.Errorf("LoginDir = %q, want /", got)
+	}
+	for _, c := range []struct{ msg, want string }{
+		{`"/home/alice" is the current directory`, "/home/alice"},
+		{`"/a ""b""/" is current`, `/a "b"`},
+		{`"/x/../y"`, "/y"},
+		{`/no/quotes`, "/"},
+		{`"relative"`, "/"},
+		{`"/unterminated`, "/"},
+		{"\"/a\rb\"", "/"},
+		{`""`, "/"},
+	} {
+		if got := ParsePWD(c.msg); got != c.want {
+			t.Errorf("ParsePWD(%q) = %q, want %q", c.msg, got, c.want)
+		}
+	}
+}
+
+func dialDouble(t *testing.T, s *ftpd.Server, enc Encryption, cert tls.Certificate, cfg DialConfig) *Conn {
+	t.Helper()
+	cfg.Host, cfg.Port, cfg.Encryption = "127.0.0.1", s.Port(), enc
+	cfg.VerifyServer = pinnedTo(cert)
+	if cfg.Timeout == 0 {
+		cfg.Timeout = 10 * time.Second
+	}
+	c, err := Dial(testCtx(t), cfg, "alice", "double-secret")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+func testCtx(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
