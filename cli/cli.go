@@ -86,8 +86,17 @@ URLs:
   ftps://user@host[:port]/path   implicit FTPS, port 990 by default
   ftp://user@host[:port]/path    plain FTP, unencrypted: refused unless --allow-plain
   host[:port]/path               the same as ftpes://
-  site:NAME[/path]               a saved site (NAME may be Folder/Name)
+  site:NAME[/path]               a saved site (NAME may be Folder/Name); without a
+                                 path, the site's remote folder
   IPv6: ftpes://[::1]:2121/path. Passwords never go in a URL.
+
+  Paths start in the login folder, the folder the server puts you in after
+  login (your home on most servers), as in curl and lftp:
+    ftpes://alice@host/          the login folder, e.g. /home/alice
+    ftpes://alice@host/up        its up/ folder: /home/alice/up
+    ftpes://alice@host//etc      an absolute path: /etc (also ftpes://alice@host/%2Fetc)
+  get -r of the login folder (or of //) downloads everything in it straight
+  into LOCALDIR; any other folder arrives as a folder of its name.
 
 Transfer flags (get, put):
   -r                        transfer folders with everything in them
@@ -107,7 +116,15 @@ Connection flags:
                             (for scripts; see exit code 3)
   --tls12                   use TLS 1.2 at most, for servers whose TLS 1.3 is broken
   --allow-plain             allow plain, unencrypted ftp:// URLs
-  --timeout DURATION        give up when the server is silent this long (default 30s)
+  --timeout DURATION        give up on a step that takes longer (default 30s): connecting
+                            and logging in, each reply, opening each data connection.
+                            Measured from the step's start, so a server that trickles
+                            a byte at a time cannot hold Ferry.
+  --min-speed RATE          a transfer that moves less than RATE bytes a second
+  --min-speed-time DURATION for this long fails, and get/put retry it like a cut
+                            connection (default 1K for 30s, as curl's --speed-limit
+                            and --speed-time); --min-speed 0 asks only for one byte
+                            in each --min-speed-time
 
 Certificates: a certificate that no certificate authority vouches for is shown
 on the terminal with a question (trust once, always, or not). Without a

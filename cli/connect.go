@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -24,6 +25,8 @@ type connFlags struct {
 	tls12         bool
 	allowPlain    bool
 	timeout       time.Duration
+	minSpeed      byteRate
+	minSpeedTime  time.Duration
 }
 
 func (f *connFlags) register(fs *flag.FlagSet) {
@@ -31,7 +34,39 @@ func (f *connFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.fingerprint, "fingerprint", "", "trust exactly the certificate with this SHA-256 fingerprint (sha256:HEX)")
 	fs.BoolVar(&f.tls12, "tls12", false, "use TLS 1.2 at most")
 	fs.BoolVar(&f.allowPlain, "allow-plain", false, "allow plain, unencrypted ftp:// URLs")
-	fs.DurationVar(&f.timeout, "timeout", session.DefaultTimeout, "give up when the server is silent this long")
+	fs.DurationVar(&f.timeout, "timeout", session.DefaultTimeout, "give up on a step (login, a reply, opening a data connection) that takes longer")
+	f.minSpeed = session.DefaultMinSpeed
+	fs.Var(&f.minSpeed, "min-speed", "a transfer slower than this (bytes a second, e.g. 1K, 500K) for --min-speed-time fails and is retried")
+	fs.DurationVar(&f.minSpeedTime, "min-speed-time", session.DefaultMinSpeedTime, "how long a transfer may stay under --min-speed")
+}
+
+// byteRate is a flag value of bytes a second: 1024, 1K, 1.5M (K = 1024).
+type byteRate int64
+
+func (r *byteRate) String() string { return strconv.FormatInt(int64(*r), 10) }
+
+func (r *byteRate) Set(s string) error {
+	s = strings.TrimSuffix(strings.TrimSuffix(strings.TrimSpace(s), "/s"), "B")
+	mult := 1.0
+	if n := len(s); n > 0 {
+		switch s[n-1] {
+		case 'k', 'K':
+			mult, s = 1<<10, s[:n-1]
+		case 'm', 'M':
+			mult, s = 1<<20, s[:n-1]
+		case 'g', 'G':
+			mult, s = 1<<30, s[:n-1]
+		}
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || f < 0 || f*mult > 1<<50 {
+		return errors.New("give bytes a second, e.g. 1024, 1K or 2M")
+	}
+	*r = byteRate(f * mult)
+	if *r == 0 {
+		*r = -1 // zero means "no minimum", not "the default"
+	}
+	return nil
 }
 
 // usageError is a command line mistake: exit code 2.
@@ -40,19 +75,25 @@ type usageError struct{ msg string }
 func (e usageError) Error() string { return e.msg }
 
 // connect resolves target, gets the password, and dials with the trust
-// rules: --fingerprint, the trust store, and a terminal question.
+// rules: --fingerprint, the trust store, and a terminal question. It
+// returns the connection and the absolute remote path the target names
+// (a URL's path is relative to the login folder: see session.ParseURL).
 func (e *env) connect(ctx context.Context, f *connFlags, target string) (*session.Conn, string, error) {
 	k, path, err := e.connector(ctx, f, target)
 	if err != nil {
 		return nil, "", err
 	}
 	c, err := k.Dial(ctx)
-	return c, path, err
+	if err != nil {
+		return nil, "", err
+	}
+	return c, session.ResolvePath(c.LoginDir(), path), nil
 }
 
 // connector resolves target and gets the password: it returns what dials
 // the server (as often as needed, asking about its certificate at most
-// once) and the path the target names.
+// once) and the path the target names, relative to the login folder
+// unless it is absolute (session.ResolvePath makes it absolute).
 func (e *env) connector(ctx context.Context, f *connFlags, target string) (*session.Connector, string, error) {
 	dir, err := session.ConfigDir()
 	if err != nil {
@@ -86,7 +127,8 @@ func (e *env) connector(ctx context.Context, f *connFlags, target string) (*sess
 			return nil, "", err
 		}
 	}
-	k := &session.Connector{Site: site, Password: password, Trust: trust, Timeout: f.timeout}
+	k := &session.Connector{Site: site, Password: password, Trust: trust, Timeout: f.timeout,
+		MinSpeed: int64(f.minSpeed), MinSpeedTime: f.minSpeedTime}
 	if saved && site.ClientCert != "" {
 		// An encrypted client key's passphrase is a secret like a password.
 		if pp, err := (&session.Secrets{}).Get(ctx, site.ID, session.SecretKeyPassphrase); err == nil {
@@ -109,14 +151,17 @@ func (e *env) reader() *bufio.Reader {
 }
 
 // resolveTarget reads a URL, or site:NAME[/path] naming a saved site
-// (NAME may be "Folder/Name"; the longest name that matches wins).
+// (NAME may be "Folder/Name"; the longest name that matches wins). The
+// path is as in a URL: relative to the login folder ("site:NAME/docs"),
+// absolute after a second slash ("site:NAME//srv/docs"), and the site's
+// remote folder when none is given.
 func resolveTarget(dir, target string, allowPlain bool) (site session.Site, path string, saved bool, err error) {
 	if rest, ok := strings.CutPrefix(target, "site:"); ok {
 		store, err := session.OpenSiteStore(dir)
 		if err != nil {
 			return site, "", false, err
 		}
-		parts := strings.Split(strings.Trim(rest, "/"), "/")
+		parts := strings.Split(strings.TrimLeft(rest, "/"), "/")
 		for i := len(parts); i >= 1; i-- {
 			s, err := store.Find(strings.Join(parts[:i], "/"))
 			if err != nil {
@@ -125,12 +170,12 @@ func resolveTarget(dir, target string, allowPlain bool) (site session.Site, path
 				}
 				continue
 			}
-			path = "/" + strings.Join(parts[i:], "/")
-			if len(parts[i:]) == 0 {
+			path = strings.Join(parts[i:], "/")
+			if path == "" {
 				path = s.RemoteDir
-				if path == "" {
-					path = "/"
-				}
+			}
+			if strings.ContainsAny(path, "\r\n\x00") {
+				return site, "", false, usageError{fmt.Sprintf("%q: %v", target, session.ErrBadPath)}
 			}
 			return s, path, true, nil
 		}

@@ -173,7 +173,7 @@ func (e *env) sitesAddEdit(ctx context.Context, store *session.SiteStore, sec *s
 			return e.fail(usageError{err.Error() + hint})
 		}
 		site.Host, site.Port, site.Encryption, site.User, site.AllowPlain = parsed.Host, parsed.Port, parsed.Encryption, parsed.User, parsed.AllowPlain
-		if path != "/" || old == nil {
+		if path != "" || old == nil { // no path: keep the site's remote folder
 			site.RemoteDir = path
 		}
 		if old == nil {

@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"path"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -116,6 +115,8 @@ func (e *env) transfer(dir transfers.Direction, args []string) int {
 	if siteName == "" {
 		siteName = hostPort(k.Site.Host, k.Site.EffectivePort())
 	}
+	// URL paths are relative to the login folder unless absolute.
+	login := browse.LoginDir()
 	var specs []transfers.Spec
 	bad := 0
 	if dir == transfers.Download {
@@ -123,7 +124,8 @@ func (e *env) transfer(dir transfers.Direction, args []string) int {
 		if err != nil {
 			return e.fail(err)
 		}
-		for _, p := range remotePaths {
+		for _, rel := range remotePaths {
+			p := session.ResolvePath(login, rel)
 			st, err := browse.Stat(ctx, p)
 			if err != nil {
 				fmt.Fprintf(e.stderr, "ferry: %v\n", err)
@@ -135,16 +137,15 @@ func (e *env) transfer(dir transfers.Direction, args []string) int {
 				bad++
 				continue
 			}
-			if st.IsDir && path.Clean("/"+p) == "/" {
-				fmt.Fprintf(e.stderr, "ferry: choose a folder inside the server's top folder to download\n")
-				bad++
-				continue
-			}
+			// The login folder ("ftpes://host/") and "/" mean everything
+			// there: their contents go straight into the local folder, as
+			// with lftp mirror. Any other folder arrives under its name.
+			contents := st.IsDir && (p == login || p == "/")
 			specs = append(specs, transfers.Spec{Direction: dir, Site: "cli", SiteName: siteName,
-				Remote: path.Clean("/" + p), Local: target, IsDir: st.IsDir, Size: st.Size, ModTime: st.ModTime})
+				Remote: p, Local: target, IsDir: st.IsDir, Contents: contents, Size: st.Size, ModTime: st.ModTime})
 		}
 	} else {
-		dest := path.Clean("/" + remotePaths[0])
+		dest := session.ResolvePath(login, remotePaths[0])
 		if err := browse.MkdirAll(ctx, dest); err != nil {
 			return e.fail(err)
 		}

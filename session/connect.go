@@ -28,8 +28,13 @@ type Connector struct {
 	Prompter Prompter
 	// Log receives the protocol log. May be nil.
 	Log Logger
-	// Timeout for reads and writes; zero means DefaultTimeout.
+	// Timeout bounds each step (see DialConfig.Timeout); zero means
+	// DefaultTimeout.
 	Timeout time.Duration
+	// MinSpeed and MinSpeedTime: the minimum speed of a transfer (see
+	// DialConfig); zero means the defaults.
+	MinSpeed     int64
+	MinSpeedTime time.Duration
 
 	certOnce sync.Once
 	cert     *tls.Certificate
@@ -46,6 +51,7 @@ func (k *Connector) Dial(ctx context.Context) (*Conn, error) {
 	cfg := k.Site.DialConfig()
 	cfg.Log = k.Log
 	cfg.Timeout = k.Timeout
+	cfg.MinSpeed, cfg.MinSpeedTime = k.MinSpeed, k.MinSpeedTime
 	if k.Site.ClientCert != "" {
 		k.certOnce.Do(func() {
 			c, err := LoadClientCertificate(k.Site.ClientCert, k.Site.ClientKey, k.ClientKeyPassphrase)

@@ -161,6 +161,7 @@ func TestLoginDir(t *testing.T) {
 		{`"/unterminated`, "/"},
 		{"\"/a\rb\"", "/"},
 		{`""`, "/"},
+		{`"C:\\x" is current`, "/"},
 	} {
 		if got := ParsePWD(c.msg); got != c.want {
 			t.Errorf("ParsePWD(%q) = %q, want %q", c.msg, got, c.want)

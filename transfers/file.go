@@ -1,6 +1,7 @@
 package transfers
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -79,7 +80,7 @@ func (q *Queue) runFile(t *task) {
 func (q *Queue) paths(j *Job, f *fileTask) outcome {
 	if j.spec.Direction == Download {
 		return outcome{
-			remote: path.Join(path.Dir(j.spec.Remote), f.rel),
+			remote: path.Join(j.remoteBase(), f.rel),
 			local:  filepath.Join(j.spec.Local, filepath.FromSlash(f.rel)),
 		}
 	}
@@ -602,19 +603,21 @@ func (q *Queue) listOnce(t *task) (files []*fileTask, dirs []dirTask, err error)
 }
 
 func (q *Queue) listRemote(ctx context.Context, c *session.Conn, j *Job, d *dirTask) ([]*fileTask, []dirTask, error) {
-	if err := checkName(path.Base(d.rel)); err != nil {
-		return nil, nil, fmt.Errorf("download %s: %w", j.spec.Remote, err)
+	if d.rel != "" { // "" is a contents job's top: the target folder itself
+		if err := checkName(path.Base(d.rel)); err != nil {
+			return nil, nil, fmt.Errorf("download %s: %w", j.spec.Remote, err)
+		}
 	}
 	root, err := q.rootFor(j)
 	if err != nil {
 		return nil, nil, fmt.Errorf("opening the target folder: %w", err)
 	}
-	dir := path.Join(path.Dir(j.spec.Remote), d.rel)
+	dir := path.Join(j.remoteBase(), d.rel)
 	l, err := c.List(ctx, dir)
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := root.MkdirAll(filepath.FromSlash(d.rel), 0o755); err != nil {
+	if err := root.MkdirAll(filepath.FromSlash(cmp.Or(d.rel, ".")), 0o755); err != nil {
 		return nil, nil, fmt.Errorf("download %s: creating %s: %w", dir, filepath.Join(j.spec.Local, d.rel), err)
 	}
 	for _, line := range l.Unreadable {
@@ -627,7 +630,7 @@ func (q *Queue) listRemote(ctx context.Context, c *session.Conn, j *Job, d *dirT
 			q.skip(j, fmt.Sprintf("%s: %v", dir, err))
 			continue
 		}
-		rel := d.rel + "/" + e.Name
+		rel := joinRel(d.rel, e.Name)
 		if e.IsDir {
 			dirs = append(dirs, dirTask{rel: rel})
 		} else {

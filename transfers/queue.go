@@ -41,6 +41,11 @@ type Spec struct {
 	Local string `json:"local"`
 	// IsDir: the source is a folder, transferred with everything in it.
 	IsDir bool `json:"isDir,omitempty"`
+	// Contents (downloads of a folder only): the folder's contents go
+	// straight into Local, as lftp mirror does, instead of into a folder of
+	// the folder's name. For the login folder and "/", which a person asks
+	// for as "everything there".
+	Contents bool `json:"contents,omitempty"`
 	// Size and ModTime of a source file when the front end knows them
 	// (from a listing); Size -1 or ModTime zero when not.
 	Size    int64     `json:"size"`
@@ -257,7 +262,7 @@ func (q *Queue) newJobLocked(s Spec) *Job {
 	q.nextID++
 	j := &Job{id: q.nextID, spec: s}
 	if s.IsDir {
-		j.dirs = []dirTask{{rel: j.baseName()}}
+		j.dirs = []dirTask{{rel: j.rootRel()}}
 		j.lister = true
 	} else {
 		j.pending = []*fileTask{{rel: j.baseName(), size: s.Size, mtime: s.ModTime, target: targetUnknown}}
@@ -276,6 +281,39 @@ func (j *Job) baseName() string {
 		return filepath.Base(j.spec.Local)
 	}
 	return path.Base(j.spec.Remote)
+}
+
+// contents reports whether the job downloads a folder's contents rather
+// than the folder itself.
+func (j *Job) contents() bool {
+	return j.spec.Contents && j.spec.IsDir && j.spec.Direction == Download
+}
+
+// rootRel is the relative path of the job's source: the source's own name
+// (the folder or file is created under that name), or "" for a contents
+// job, whose entries land in the target folder itself.
+func (j *Job) rootRel() string {
+	if j.contents() {
+		return ""
+	}
+	return j.baseName()
+}
+
+// remoteBase is the remote folder that the relative paths of a download
+// start from.
+func (j *Job) remoteBase() string {
+	if j.contents() {
+		return j.spec.Remote
+	}
+	return path.Dir(j.spec.Remote)
+}
+
+// joinRel appends name to the relative folder dir ("" is the top).
+func joinRel(dir, name string) string {
+	if dir == "" {
+		return name
+	}
+	return dir + "/" + name
 }
 
 // ensureWorkersLocked starts workers for site up to the concurrency.
@@ -514,10 +552,10 @@ func (q *Queue) newFailedLocked(s Spec, err error) *Job {
 // fileSpec is the spec of one file of a folder job, as a job of its own.
 func (j *Job) fileSpec(f *fileTask) Spec {
 	s := j.spec
-	s.IsDir = false
+	s.IsDir, s.Contents = false, false
 	s.Size, s.ModTime = f.size, f.mtime
 	if s.Direction == Download {
-		s.Remote = path.Join(path.Dir(j.spec.Remote), f.rel)
+		s.Remote = path.Join(j.remoteBase(), f.rel)
 		s.Local = filepath.Join(j.spec.Local, filepath.FromSlash(path.Dir(f.rel)))
 	} else {
 		s.Local = filepath.Join(filepath.Dir(j.spec.Local), filepath.FromSlash(f.rel))
@@ -547,7 +585,7 @@ func (q *Queue) endDir(t *task, files []*fileTask, dirs []dirTask, err error) {
 		j.dirs = append(j.dirs, *t.dir)
 	case errors.Is(cause, errCanceled):
 	default:
-		if t.dir.rel == j.baseName() {
+		if t.dir.rel == j.rootRel() {
 			j.failed, j.err = true, errText(err)
 		} else {
 			j.failures++

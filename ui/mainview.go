@@ -55,6 +55,12 @@ type MainView struct {
 	queue   *transfers.Queue
 	history *transfers.History
 	current *server // the site the remote pane shows; nil when not connected
+	// live ends when current is disconnected or replaced: the context of
+	// the window's own calls to its pool (the certificate view).
+	live     context.Context
+	endLive  context.CancelFunc
+	attempt  *attempt // the connect under way; nil when none
+	certBusy bool     // the lock is fetching the certificate
 
 	local, remote *pane.Pane
 	drag          *pane.DragController
@@ -90,6 +96,7 @@ func NewMainView(env Env) *MainView {
 		esc.Install(env.Win, nil)
 	}
 	v.ctx, v.stop = context.WithCancel(context.Background())
+	v.live, v.endLive = context.WithCancel(v.ctx)
 	v.prefs = env.App.Preferences()
 	v.hub = session.NewLogHub(5000)
 	trust := &session.Trust{Store: env.Trust}
@@ -212,9 +219,7 @@ func (v *MainView) quickSite() (session.Site, error) {
 		return session.Site{}, errors.New("type the server's address (host name or ftpes:// URL)")
 	}
 	site, dir, err := session.ParseURL(host, false)
-	if dir != "" && dir != "/" {
-		site.RemoteDir = dir
-	}
+	site.RemoteDir = dir // relative to the login folder, or absolute
 	if err != nil {
 		if errors.Is(err, session.ErrPlainRefused) {
 			return site, errors.New("plain ftp:// is not encrypted: save it as a site with \"Plain FTP\" if you must use it")
@@ -251,15 +256,44 @@ func (v *MainView) quickConnect() {
 	v.connect(site, pw, site.RemoteDir)
 }
 
+// attempt is a connect under way. Its context ends on Cancel (the Connect
+// button turns into it), on Escape, or when a newer connect replaces it.
+type attempt struct {
+	name   string
+	cancel context.CancelFunc
+	unesc  func() // ends Escape's hold on the attempt
+}
+
 // connect opens site in the remote pane. dir: the folder to show ("" = the
-// site's remote folder, else the server's start folder).
+// site's remote folder, else the server's start folder). Everything that
+// waits for the server runs on a goroutine, so a server that stalls never
+// holds up the window, and the Cancel button ends the attempt.
 func (v *MainView) connect(site session.Site, password, dir string) {
-	v.setStatus("Connecting to "+siteName(site)+"…", widget.MediumImportance)
-	v.connectBtn.Disable()
+	v.endAttempt() // a newer connect replaces one under way
+	ctx, cancel := context.WithCancel(v.ctx)
+	a := &attempt{name: siteName(site), cancel: cancel}
+	a.unesc = esc.Push(v.env.Win, v.cancelConnect)
+	v.attempt = a
+	v.env.Win.Canvas().Unfocus() // so that Escape reaches the attempt
+	v.setStatus("Connecting to "+a.name+"…", widget.MediumImportance)
+	v.showConnectButton(true)
 	go func() {
-		s, err := v.conns.Connect(v.ctx, site, password)
+		defer cancel()
+		s, err := v.conns.Connect(ctx, site, password)
+		var t *session.TLSInfo
+		if err == nil {
+			// The status bar's TLS details, read here: Browse may wait
+			// for the server.
+			var c *session.Conn
+			if c, err = s.pool.Browse(ctx); err == nil {
+				t = c.TLS()
+			}
+		}
 		v.do(func() {
-			v.connectBtn.Enable()
+			if v.attempt != a {
+				return // cancelled, or replaced by a newer connect
+			}
+			v.endAttempt()
 			if err != nil {
 				v.setStatus(connectError(site, err), widget.DangerImportance)
 				return
@@ -267,6 +301,8 @@ func (v *MainView) connect(site session.Site, password, dir string) {
 			if v.current != nil && v.current.key != s.key {
 				v.conns.Disconnect(v.current.key)
 			}
+			v.endLive()
+			v.live, v.endLive = context.WithCancel(v.ctx)
 			v.current = s
 			v.remote.SetFS(pane.NewRemoteFS(s.pool, site))
 			if dir != "" {
@@ -276,13 +312,53 @@ func (v *MainView) connect(site session.Site, password, dir string) {
 				v.local.Open(site.LocalDir)
 			}
 			v.disconnectBtn.Enable()
+			v.certBusy = false
 			v.lock.Enable()
-			v.showConnected()
+			v.showConnected(t)
 			if site.ID == "" {
 				v.addRecent(site.URL(site.RemoteDir))
 			}
 		})
 	}()
+}
+
+// endAttempt ends the connect under way, if any (its result, when it
+// comes, is dropped), and gives the Connect button back.
+func (v *MainView) endAttempt() {
+	a := v.attempt
+	if a == nil {
+		return
+	}
+	v.attempt = nil
+	a.cancel()
+	a.unesc()
+	v.showConnectButton(false)
+}
+
+// cancelConnect is the Cancel button (and Escape) while connecting.
+func (v *MainView) cancelConnect() {
+	a := v.attempt
+	if a == nil {
+		return
+	}
+	v.endAttempt()
+	if v.current != nil {
+		v.setStatus("Cancelled connecting to "+a.name+": still connected to "+siteName(v.current.site)+".", widget.MediumImportance)
+		return
+	}
+	v.setStatus("Cancelled connecting to "+a.name+": not connected.", widget.MediumImportance)
+}
+
+// showConnectButton shows Connect, or Cancel while connecting.
+func (v *MainView) showConnectButton(connecting bool) {
+	b := v.connectBtn
+	if connecting {
+		b.Text, b.Icon, b.Importance, b.OnTapped = "Cancel", theme.CancelIcon(), widget.MediumImportance, v.cancelConnect
+	} else {
+		b.Text, b.Icon, b.Importance, b.OnTapped = "Connect", theme.LoginIcon(), widget.HighImportance, v.quickConnect
+	}
+	b.Enable()
+	b.Refresh()
 }
 
 // connectError says what went wrong and what to do next.
@@ -299,30 +375,33 @@ func connectError(site session.Site, err error) string {
 	return "Could not connect to " + name + ": " + err.Error() + ". Check the address and port, then connect again."
 }
 
-func (v *MainView) showConnected() {
+// showConnected says that the current site is open. t: its TLS details,
+// read by the connect goroutine (nil for plain FTP).
+func (v *MainView) showConnected(t *session.TLSInfo) {
 	s := v.current
 	if s == nil {
 		return
 	}
 	text := "Connected to " + siteName(s.site)
-	if c, err := s.pool.Browse(v.ctx); err == nil {
-		if t := c.TLS(); t != nil {
-			v.tlsLabel.SetText(t.Version + ", " + t.Cipher)
-			v.lock.SetIcon(theme.ConfirmIcon())
-		} else {
-			v.tlsLabel.SetText("NOT ENCRYPTED")
-			v.tlsLabel.Importance = widget.DangerImportance
-		}
+	if t != nil {
+		v.tlsLabel.Importance = widget.LowImportance
+		v.tlsLabel.SetText(t.Version + ", " + t.Cipher)
+		v.lock.SetIcon(theme.ConfirmIcon())
+	} else {
+		v.tlsLabel.Importance = widget.DangerImportance
+		v.tlsLabel.SetText("NOT ENCRYPTED")
 	}
 	v.setStatus(text, widget.SuccessImportance)
 }
 
 func (v *MainView) disconnect() {
+	v.remote.SetFS(nil) // first: it ends a listing under way, which closing the pool waits for
 	if v.current != nil {
+		v.endLive()
 		v.conns.Disconnect(v.current.key)
 		v.current = nil
 	}
-	v.remote.SetFS(nil)
+	v.certBusy = false
 	v.disconnectBtn.Disable()
 	v.lock.Disable()
 	v.lock.SetIcon(theme.VisibilityIcon())
@@ -336,22 +415,39 @@ func (v *MainView) setStatus(text string, imp widget.Importance) {
 }
 
 // showCertificate opens the current connection's certificate (the lock).
+// The connection is fetched on a goroutine: Browse waits for an operation
+// under way on it (a stalled listing, until its Cancel), and may redial.
+// The lock stays disabled until the dialog shows.
 func (v *MainView) showCertificate() {
-	s := v.current
-	if s == nil {
+	s, ctx := v.current, v.live
+	if s == nil || v.certBusy {
 		return
 	}
-	c, err := s.pool.Browse(v.ctx)
-	if err != nil {
-		esc.ShowError(err, v.env.Win)
-		return
-	}
-	info, ok := c.Certificate(s.site.Host, s.site.EffectivePort(), nil)
-	if !ok {
-		esc.ShowInformation("Not encrypted", "This connection is plain FTP: there is no certificate, and passwords and files cross the network readable by anyone on the way.", v.env.Win)
-		return
-	}
-	dialogs.ShowCertificateInfo(v.env.Win, info)
+	v.certBusy = true
+	v.lock.Disable()
+	go func() {
+		var info session.CertInfo
+		ok := false
+		c, err := s.pool.Browse(ctx)
+		if err == nil {
+			info, ok = c.Certificate(s.site.Host, s.site.EffectivePort(), nil)
+		}
+		v.do(func() {
+			if v.current != s || ctx.Err() != nil {
+				return // disconnected, or another site opened, meanwhile
+			}
+			v.certBusy = false
+			v.lock.Enable()
+			switch {
+			case err != nil:
+				esc.ShowError(err, v.env.Win)
+			case !ok:
+				esc.ShowInformation("Not encrypted", "This connection is plain FTP: there is no certificate, and passwords and files cross the network readable by anyone on the way.", v.env.Win)
+			default:
+				dialogs.ShowCertificateInfo(v.env.Win, info)
+			}
+		})
+	}()
 }
 
 // --- Recent connections ------------------------------------------------------

@@ -10,6 +10,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode"
 
@@ -197,8 +198,9 @@ func (LocalFS) Display(p string) string { return p }
 // lists that are not [SafeName] are skipped and counted. Safe for
 // concurrent use (the browse connection serialises operations).
 type RemoteFS struct {
-	pool *session.Pool
-	site session.Site
+	pool  *session.Pool
+	site  session.Site
+	login atomic.Pointer[string] // the login folder, once Home has asked
 }
 
 var _ FS = (*RemoteFS)(nil)
@@ -213,52 +215,20 @@ func NewRemoteFS(pool *session.Pool, site session.Site) *RemoteFS {
 // Remote returns true.
 func (*RemoteFS) Remote() bool { return true }
 
-// Home returns the site's remote folder, else the server's initial folder
-// (PWD), else "/".
+// Home returns the folder to open first: the site's remote folder, which
+// like a URL's path is relative to the login folder unless absolute, else
+// the login folder itself (where the server put the user: their home on
+// most servers, "/" on those that chroot).
 func (r *RemoteFS) Home(ctx context.Context) (string, error) {
-	if r.site.RemoteDir != "" {
-		return r.Clean(r.site.RemoteDir)
-	}
 	c, err := r.pool.Browse(ctx)
 	if err != nil {
 		return "", err
 	}
-	msg, err := c.Quote(ctx, 257, "PWD")
-	if err != nil {
-		if ctx.Err() != nil {
-			return "", ctx.Err()
-		}
-		return "/", nil // some servers lack PWD: start at the root
-	}
-	return parsePWD(msg), nil
+	login := c.LoginDir()
+	r.login.Store(&login)
+	return session.ResolvePath(login, r.site.RemoteDir), nil
 }
 
-// parsePWD reads the folder out of a 257 reply: `"/a ""b""" is current`.
-// Anything unexpected gives "/".
-func parsePWD(msg string) string {
-	if !strings.HasPrefix(msg, `"`) {
-		return "/"
-	}
-	var b strings.Builder
-	for i := 1; i < len(msg); i++ {
-		if msg[i] == '"' {
-			if i+1 < len(msg) && msg[i+1] == '"' {
-				b.WriteByte('"')
-				i++
-				continue
-			}
-			p := b.String()
-			if !strings.HasPrefix(p, "/") || strings.ContainsAny(p, "\r\n\x00") {
-				return "/"
-			}
-			return path.Clean(p)
-		}
-		b.WriteByte(msg[i])
-	}
-	return "/"
-}
-
-// List lists dir and skips unsafe names.
 func (r *RemoteFS) List(ctx context.Context, dir string) (Listing, error) {
 	c, err := r.pool.Browse(ctx)
 	if err != nil {
@@ -330,8 +300,14 @@ func (r *RemoteFS) Chmod(ctx context.Context, p string, mode uint32) error {
 	return r.with(ctx, func(c *session.Conn) error { return c.Chmod(ctx, p, mode) })
 }
 
-// Display returns the path's URL (never with a password).
-func (r *RemoteFS) Display(p string) string { return r.site.URL(p) }
+// Display returns the path's URL (never with a password): relative to the
+// login folder when it lies inside it, as a person would type it.
+func (r *RemoteFS) Display(p string) string {
+	if login := r.login.Load(); login != nil {
+		return r.site.URL(session.RelativePath(*login, p))
+	}
+	return r.site.URL(p)
+}
 
 func (r *RemoteFS) with(ctx context.Context, fn func(*session.Conn) error) error {
 	c, err := r.pool.Browse(ctx)

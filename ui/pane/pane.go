@@ -34,7 +34,9 @@ const syncSortMax = 5000
 // Not safe for concurrent use: call its methods, and set its fields, only
 // on the UI goroutine. FS calls run on goroutines of their own; their
 // results come back through fyne.Do, and a generation counter drops the
-// result of a listing that a newer one has replaced.
+// result of a listing that a newer one has replaced. While a folder is
+// being listed the pane shows "Listing…" with a Cancel button, so a server
+// that never answers holds up nothing.
 type Pane struct {
 	// OnTransfer is called to copy entries of fromDir into targetDir of
 	// target: on a drop onto the other pane, on a double-click (or Enter)
@@ -53,6 +55,7 @@ type Pane struct {
 	fs      FS
 	ctx     context.Context // ends when the FS is replaced
 	cancel  context.CancelFunc
+	stopReq context.CancelFunc // ends the Home/List request under way
 	dir     string
 	listGen uint64 // bumped by every Home/List request
 	dataGen uint64 // bumped whenever all is replaced
@@ -93,6 +96,8 @@ type Pane struct {
 	rows        []*row
 	body        *fyne.Container
 	statePanel  *fyne.Container
+	stopBox     *fyne.Container // holds stop, shown while listing
+	stop        *widget.Button
 	state       *widget.Label
 	activity    *widget.Activity
 	dropRect    *canvas.Rectangle
@@ -131,7 +136,10 @@ func New(title string, win fyne.Window, drag *DragController) *Pane {
 	p.list = newFileList(p)
 	p.state = ext(&widget.Label{Alignment: fyne.TextAlignCenter, Wrapping: fyne.TextWrapWord})
 	p.activity = widget.NewActivity()
-	p.statePanel = container.NewVBox(layout.NewSpacer(), container.NewCenter(p.activity), p.state, layout.NewSpacer())
+	p.stop = ext(&widget.Button{Text: "Cancel", Icon: theme.CancelIcon(), OnTapped: p.cancelListing})
+	p.stopBox = container.NewCenter(p.stop)
+	p.stopBox.Hide()
+	p.statePanel = container.NewVBox(layout.NewSpacer(), container.NewCenter(p.activity), p.state, p.stopBox, layout.NewSpacer())
 	p.dropRect = canvas.NewRectangle(theme.Color(theme.ColorNameHover))
 	p.dropRect.StrokeWidth = 2
 	p.dropRect.Hide()
@@ -265,11 +273,13 @@ func (p *Pane) clear() {
 
 func (p *Pane) goHome() {
 	p.listGen++
-	g, fsys, ctx := p.listGen, p.fs, p.ctx
+	ctx, stop := p.request()
+	g, fsys := p.listGen, p.fs
 	p.loading, p.listErr = true, nil
 	p.showState()
 	go func() {
 		home, err := fsys.Home(ctx)
+		stop()
 		p.do(func() {
 			if g != p.listGen {
 				return
@@ -285,15 +295,41 @@ func (p *Pane) goHome() {
 	}()
 }
 
+// request returns the context of a new Home/List request: it ends with
+// the FS, on the Cancel of the "Listing…" state, or with stop (call it
+// when the request is done). A request that a newer one replaces runs on
+// (its result is dropped).
+func (p *Pane) request() (ctx context.Context, stop context.CancelFunc) {
+	ctx, stop = context.WithCancel(p.ctx)
+	p.stopReq = stop
+	return ctx, stop
+}
+
+// cancelListing is the Cancel of the "Listing…" state: it ends the
+// request under way, which a stalled server may never answer, and says
+// so. Refresh tries again.
+func (p *Pane) cancelListing() {
+	if !p.loading {
+		return
+	}
+	p.stopReq()
+	p.listGen++ // drop its result, should one still come
+	p.loading, p.listErr = false, context.Canceled
+	p.showState()
+	p.updateFooter()
+}
+
 // load lists p.dir off the UI goroutine and sorts the result there too.
 func (p *Pane) load() {
 	p.listGen++
-	g, fsys, ctx, dir, o := p.listGen, p.fs, p.ctx, p.dir, p.order
+	ctx, stop := p.request()
+	g, fsys, dir, o := p.listGen, p.fs, p.dir, p.order
 	p.loading = true
 	p.showState()
 	p.updateFooter()
 	go func() {
 		l, err := fsys.List(ctx, dir)
+		stop()
 		items := makeItems(l.Entries)
 		sortItems(items, o)
 		p.do(func() {
@@ -406,6 +442,7 @@ func (p *Pane) showState() {
 		p.activity.Stop()
 		p.activity.Hide()
 	}
+	showIf(p.stopBox, busy)
 	if msg == "" {
 		p.statePanel.Hide()
 		p.list.Show()
@@ -419,6 +456,10 @@ func (p *Pane) stateText() (msg string, busy bool) {
 	switch {
 	case p.fs == nil:
 		return "Not connected.", false
+	case errors.Is(p.listErr, context.Canceled) && p.dir == "":
+		return "Cancelled while looking for the starting folder. Press Refresh to try again.", false
+	case errors.Is(p.listErr, context.Canceled):
+		return fmt.Sprintf("Listing %s cancelled. Press Refresh to try again.", p.dir), false
 	case p.listErr != nil && p.dir == "":
 		return fmt.Sprintf("Could not find the starting folder: %s. Press Refresh to try again.", errText(p.listErr)), false
 	case p.listErr != nil:

@@ -1055,18 +1055,7 @@ func TestRemoteUnsafeNames(t *testing.T) {
 	}
 }
 
-func TestParsePWDAndNames(t *testing.T) {
-	for _, c := range []struct{ in, want string }{
-		{`"/home/alice" is the current directory`, "/home/alice"},
-		{`"/a ""quoted"" b" ok`, `/a "quoted" b`},
-		{`"C:\x" is current`, "/"},
-		{`no quotes`, "/"},
-		{`"/unterminated`, "/"},
-	} {
-		if got := parsePWD(c.in); got != c.want {
-			t.Errorf("parsePWD(%q) = %q, want %q", c.in, got, c.want)
-		}
-	}
+func TestSafeName(t *testing.T) {
 	for name, ok := range map[string]bool{"a.txt": true, ".hidden": true, "": false, ".": false, "..": false,
 		"a/b": false, `a\b`: false, "nul\x00": false, "cr\r": false, "del\x7f": false, "ünï": true} {
 		if SafeName(name) != ok {
