@@ -316,11 +316,14 @@ func (d *dialer) fail(ctx context.Context, op string, err error) error {
 	d.mu.Lock()
 	asked := d.certAsked
 	d.mu.Unlock()
-	var ue *UntrustedError
-	if asked && !errors.As(err, &ue) && !isReply(err) {
-		// The server asked for a client certificate and then broke off:
-		// with TLS 1.3 its refusal arrives as an alert, or a hang-up, on the
-		// first read after the handshake.
+	var oe *net.OpError
+	if asked && errors.As(err, &oe) && oe.Op == "remote error" {
+		// The server asked for a client certificate and then sent an alert
+		// (vsftpd: "handshake failure" at TLS 1.2, "certificate required"
+		// at 1.3, on the first read after the handshake). A hang-up or
+		// plain text in the stream is not a refusal: vsftpd asks every
+		// client for a certificate, and a session process that dies
+		// writes "500 OOPS" and hangs up.
 		return &Error{Op: op, Path: d.cfg.addr(), Kind: ErrClientCertRefused, Err: err}
 	}
 	return classify(op, d.cfg.addr(), err)
@@ -478,6 +481,10 @@ func (d *dialer) authTLS(raw *rawConn) ([]byte, error) {
 	code, msg, err := tp.ReadResponse(ftp.StatusAuthOK)
 	d.logLines(EntryReceived, seen.Bytes())
 	if err != nil {
+		if code == 500 && isOOPS(msg) {
+			// vsftpd's session died while answering: not a refusal.
+			return nil, fmt.Errorf("asking for TLS: %w", &textproto.Error{Code: code, Msg: msg})
+		}
 		if code != 0 {
 			return nil, &TLSRequiredError{Code: code, Msg: msg}
 		}

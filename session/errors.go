@@ -161,6 +161,11 @@ func kindOfReply(op string, code int, msg string) error {
 		return ErrPermission
 	case 421:
 		return ErrConnectionLost
+	case 500:
+		if isOOPS(msg) {
+			return ErrConnectionLost
+		}
+		return ErrUnsupported
 	case 425, 426:
 		return ErrDataConnection
 	case 522:
@@ -169,7 +174,7 @@ func kindOfReply(op string, code int, msg string) error {
 		return ErrNoSpace
 	case 553:
 		return ErrPermission
-	case 500, 502, 504:
+	case 502, 504:
 		return ErrUnsupported
 	case 550:
 		// 550 means "not available": servers say why only in words, so the
@@ -182,6 +187,11 @@ func kindOfReply(op string, code int, msg string) error {
 	}
 	return nil
 }
+
+// isOOPS reports whether a reply's text is vsftpd's report that the
+// process serving our session died ("500 OOPS: child died", then it hangs
+// up): the connection is lost, the command was not refused.
+func isOOPS(msg string) bool { return strings.HasPrefix(msg, "OOPS") }
 
 // TLSRequiredError: the server refused AUTH TLS. Ferry never falls back to
 // plain FTP, so nothing was sent.

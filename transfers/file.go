@@ -35,6 +35,9 @@ type outcome struct {
 	part          string
 }
 
+// maxTries bounds all tries at one file, as a multiple of Attempts.
+const maxTries = 4
+
 // runFile transfers one file, retrying with backoff while the failure is
 // one that may go away, and records how it ended.
 func (q *Queue) runFile(t *task) {
@@ -43,15 +46,24 @@ func (q *Queue) runFile(t *task) {
 	start := time.Now()
 	var out outcome
 	var err error
-	for {
-		f.tries++
-		j.attempt.Store(int32(f.tries))
+	// A try that got further into the file than any before it does not
+	// count against Attempts (lftp does the same): on a server whose
+	// sessions die now and then, a large file gets there in pieces. The
+	// furthest point only grows, and all tries together are bounded too.
+	failures := 0
+	for tries := 1; ; tries++ {
+		f.tries = tries
+		j.attempt.Store(int32(tries))
 		out, err = q.transferOnce(t)
-		if err == nil || !retryable(err) || f.tries >= q.cfg.Attempts || t.ctx.Err() != nil {
+		failures++
+		if done := f.counted.Load(); done > f.furthest {
+			f.furthest, failures = done, 0
+		}
+		if err == nil || !retryable(err) || failures >= q.cfg.Attempts || tries >= maxTries*q.cfg.Attempts || t.ctx.Err() != nil {
 			break
 		}
 		f.resume = true
-		if !q.backoff(t.ctx, f.tries) {
+		if !q.backoff(t.ctx, max(failures, 1)) {
 			break
 		}
 	}

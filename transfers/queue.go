@@ -88,9 +88,10 @@ type Config struct {
 	// Concurrency is the number of simultaneous transfers per site
 	// (default 4).
 	Concurrency int
-	// Attempts bounds how often one file is tried when the connection
-	// fails (default 5). Refusals (no such file, permission) are not
-	// retried.
+	// Attempts bounds how often one file is tried in a row without
+	// getting further into it when the connection fails (default 5); a
+	// try that got further starts the count again (at most 4×Attempts
+	// tries in all). Refusals (no such file, permission) are not retried.
 	Attempts int
 	// History, if set, gets one Record per finished file.
 	History *History
@@ -182,7 +183,9 @@ type fileTask struct {
 	mtime   time.Time
 	counted atomic.Int64 // bytes of this file counted as done so far
 	tries   int
-	resume  bool // a part of ours exists (paused, cut, restored): continue it
+	// furthest is the most of the file any try got to (see runFile).
+	furthest int64
+	resume   bool // a part of ours exists (paused, cut, restored): continue it
 	// target: what the listing of an upload's target folder said, so
 	// that a tree upload asks no SIZE per file: targetUnknown (ask),
 	// targetAbsent, or the size of the file there.
