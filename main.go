@@ -7,6 +7,9 @@ import (
 	"os"
 
 	"github.com/ferryftps/ferry/cli"
+	// Before Fyne's lang package reads the locale: with LANG=C.UTF-8 it
+	// would log "Error parsing user locale C" at every start.
+	_ "github.com/ferryftps/ferry/internal/quietlocale"
 	"github.com/ferryftps/ferry/ui"
 )
 

@@ -104,4 +104,3 @@ func lastLine(s string) string {
 	}
 	return s
 }
-

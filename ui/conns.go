@@ -197,14 +197,16 @@ func (c *conns) remember(site session.Site, password string) {
 	c.known[siteKey(site)] = known{site: site, password: password}
 }
 
-// Disconnect closes a site's pool.
+// Disconnect forgets a site's pool at once and closes it on a goroutine of
+// its own: closing waits for an operation under way and says goodbye to
+// the server, which must not hold up the caller (the UI goroutine).
 func (c *conns) Disconnect(key string) {
 	c.mu.Lock()
 	s, ok := c.open[key]
 	delete(c.open, key)
 	c.mu.Unlock()
 	if ok {
-		s.pool.Close()
+		go s.pool.Close()
 	}
 }
 

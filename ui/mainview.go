@@ -18,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/ferryftps/ferry/internal/recent"
 	"github.com/ferryftps/ferry/session"
 	"github.com/ferryftps/ferry/transfers"
 	"github.com/ferryftps/ferry/ui/dialogs"
@@ -49,6 +50,9 @@ type MainView struct {
 	stop  context.CancelFunc
 	do    func(func())
 	prefs fyne.Preferences
+	// recents is the quick-connect bar's recent connections, in the
+	// config folder (shared with other Ferry processes).
+	recents *recent.Store
 
 	hub     *session.LogHub
 	conns   *conns
@@ -81,11 +85,10 @@ type MainView struct {
 
 // Preference keys (plain JSON: never a secret).
 const (
-	prefRecent      = "recent"      // newline-separated URLs, newest first
+	prefRecent      = "recent"      // until 0.1: the recent URLs, newline-separated (now in internal/recent)
 	prefConcurrency = "concurrency" // transfers per site
 	prefTLS12       = "tls12"       // TLS 1.2 at most for quick connections
 	prefShowHidden  = "show-hidden" // panes start showing hidden files
-	maxRecent       = 10
 )
 
 // NewMainView builds the main window's content and starts the engine: the
@@ -99,6 +102,8 @@ func NewMainView(env Env) *MainView {
 	v.live, v.endLive = context.WithCancel(v.ctx)
 	v.prefs = env.App.Preferences()
 	v.hub = session.NewLogHub(5000)
+	v.recents = recent.Open(env.Dir)
+	v.migrateRecent()
 	trust := &session.Trust{Store: env.Trust}
 	v.conns = &conns{
 		sites: env.Sites, trust: trust, log: v.hub.Log,
@@ -452,28 +457,45 @@ func (v *MainView) showCertificate() {
 
 // --- Recent connections ------------------------------------------------------
 
-func (v *MainView) recent() []string {
-	var out []string
-	for _, s := range strings.Split(v.prefs.String(prefRecent), "\n") {
-		if s != "" {
-			out = append(out, s)
-		}
+// migrateRecent moves the recent connections that Ferry 0.1 kept in
+// Fyne's preferences into the config folder's store, once: they stay in the
+// preferences if the store cannot be written.
+func (v *MainView) migrateRecent() {
+	old := v.prefs.String(prefRecent)
+	if old == "" {
+		return
 	}
-	return out
+	if _, err := v.recents.Import(strings.Split(old, "\n")); err != nil {
+		v.hub.Log(session.Entry{Kind: session.EntryError, Text: err.Error()})
+		return
+	}
+	v.prefs.RemoveValue(prefRecent)
 }
 
+// addRecent puts u first in the recent connections. The store may wait
+// for another Ferry writing it: it runs on a goroutine.
 func (v *MainView) addRecent(u string) {
-	list := []string{u}
-	for _, r := range v.recent() {
-		if r != u && len(list) < maxRecent {
-			list = append(list, r)
+	go func() {
+		if _, err := v.recents.Add(u); err != nil {
+			v.hub.Log(session.Entry{Kind: session.EntryError, Text: err.Error()})
 		}
-	}
-	v.prefs.SetString(prefRecent, strings.Join(list, "\n"))
+	}()
 }
 
+// showRecent opens the Recent menu under its button; the list is read on a
+// goroutine, as the store may wait for another Ferry writing it.
 func (v *MainView) showRecent() {
-	list := v.recent()
+	go func() {
+		list, err := v.recents.List()
+		v.do(func() { v.showRecentMenu(list, err) })
+	}()
+}
+
+func (v *MainView) showRecentMenu(list []string, err error) {
+	if err != nil {
+		esc.ShowError(err, v.env.Win)
+		return
+	}
 	if len(list) == 0 {
 		esc.ShowInformation("Recent connections", "No recent connections yet. Connect once with the bar and the server appears here.", v.env.Win)
 		return

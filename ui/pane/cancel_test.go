@@ -43,8 +43,12 @@ func TestCancelListing(t *testing.T) {
 	if p.state.Text != want {
 		t.Errorf("the cancelled request's result replaced the state: %q", p.state.Text)
 	}
-	open()
+	// Refresh lists again, with its own Cancel; the server answers now.
 	test.Tap(p.refresh)
+	if p.state.Text != "Listing…" || !p.stopBox.Visible() {
+		t.Errorf("Refresh after Cancel: state %q, Cancel shown %v", p.state.Text, p.stopBox.Visible())
+	}
+	open()
 	f.settle(p)
 	equal(t, "after Refresh", names(p), []string{"a.txt"})
 	if p.stopBox.Visible() || p.state.Text != "" {

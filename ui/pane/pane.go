@@ -324,7 +324,7 @@ func (p *Pane) load() {
 	p.listGen++
 	ctx, stop := p.request()
 	g, fsys, dir, o := p.listGen, p.fs, p.dir, p.order
-	p.loading = true
+	p.loading, p.listErr = true, nil // a failed or cancelled listing shows "Listing…" (and its Cancel) again
 	p.showState()
 	p.updateFooter()
 	go func() {
