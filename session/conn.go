@@ -24,7 +24,11 @@ import (
 // context; cancelling it aborts the sockets at once, after which the Conn is
 // broken and must be closed.
 type Conn struct {
-	mu       sync.Mutex
+	// op is held for one operation: a token in a channel rather than a
+	// mutex, so that waiting for it honours the caller's context (a
+	// stalled operation must not hold the next caller forever).
+	op       chan struct{}
+	mu       sync.Mutex // guards broken and lastUsed, held briefly
 	sc       *ftp.ServerConn
 	d        *dialer
 	broken   bool
@@ -57,15 +61,21 @@ func (c *Conn) begin(ctx context.Context, op string, paths ...string) (end func(
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	c.mu.Lock()
-	if c.broken {
-		c.mu.Unlock()
+	select {
+	case c.op <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	if c.Broken() {
+		<-c.op
 		return nil, &Error{Op: op, Path: first(paths), Kind: ErrConnectionLost, Err: ErrBroken}
 	}
 	stop := context.AfterFunc(ctx, c.d.abort)
 	// Each operation is a step under its own deadline, measured from now.
 	c.d.raw.arm("", c.d.cfg.timeout())
 	return func(err error) error {
+		defer func() { <-c.op }()
+		c.mu.Lock()
 		defer c.mu.Unlock()
 		c.lastUsed = time.Now()
 		if !stop() {
@@ -79,8 +89,9 @@ func (c *Conn) begin(ctx context.Context, op string, paths ...string) (end func(
 		var own *Error
 		switch {
 		case errors.As(err, &tp):
-			// A reply: the connection is fine, unless the server hung up.
-			c.broken = tp.Code == 421
+			// A reply: the connection is fine, unless the server hung up
+			// (421, or vsftpd's "500 OOPS" when its session process died).
+			c.broken = tp.Code == 421 || tp.Code == 500 && isOOPS(tp.Msg)
 		case errors.As(err, &own):
 			// Decided here without touching the network.
 		default:
@@ -89,6 +100,16 @@ func (c *Conn) begin(ctx context.Context, op string, paths ...string) (end func(
 		}
 		return classify(op, first(paths), err)
 	}, nil
+}
+
+// tryBegin takes the connection if no operation holds it.
+func (c *Conn) tryBegin() bool {
+	select {
+	case c.op <- struct{}{}:
+		return true
+	default:
+		return false
+	}
 }
 
 func first(paths []string) string {
@@ -582,6 +603,8 @@ func (o oneByteReader) Read(p []byte) (int, error) {
 // Close says goodbye to the server and closes the connection. It waits for
 // an operation in progress; cancel that operation's context first to abort.
 func (c *Conn) Close() error {
+	c.op <- struct{}{}
+	defer func() { <-c.op }()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.broken {

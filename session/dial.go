@@ -225,7 +225,7 @@ func (d *dialer) dial(ctx context.Context, user, password string) (*Conn, error)
 	if err != nil {
 		return nil, d.fail(ctx, "connect to", err)
 	}
-	c := &Conn{sc: sc, d: d, lastUsed: time.Now()}
+	c := &Conn{op: make(chan struct{}, 1), sc: sc, d: d, lastUsed: time.Now()}
 	if err := sc.Login(user, password); err != nil {
 		sc.Quit()
 		return nil, d.fail(ctx, "log in", err)

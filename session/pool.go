@@ -229,9 +229,9 @@ func (p *Pool) housekeeping() {
 		for _, c := range drop {
 			c.Close()
 		}
-		if b != nil && !b.Broken() && time.Since(b.IdleSince()) > p.keepAlive && b.mu.TryLock() {
-			// TryLock: a busy browse connection needs no keep-alive.
-			b.mu.Unlock()
+		if b != nil && !b.Broken() && time.Since(b.IdleSince()) > p.keepAlive && b.tryBegin() {
+			// tryBegin: a busy browse connection needs no keep-alive.
+			<-b.op
 			ctx, cancel := context.WithTimeout(p.ctx, 10*time.Second)
 			b.Noop(ctx)
 			cancel()

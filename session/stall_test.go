@@ -189,3 +189,43 @@ func testCtx(t *testing.T) context.Context {
 	t.Cleanup(cancel)
 	return ctx
 }
+
+// TestWaitForBusyConnHonoursContext: while an operation holds a connection
+// (a listing the server never sends), the next caller's wait for it ends
+// with its own context, not with the stalled operation.
+func TestWaitForBusyConnHonoursContext(t *testing.T) {
+	release := make(chan struct{})
+	s, cert := startDouble(t, ftpd.Config{Listing: func(string) []string {
+		select {
+		case <-release:
+		case <-time.After(20 * time.Second):
+		}
+		return nil
+	}})
+	defer close(release)
+	c := dialDouble(t, s, Explicit, cert, DialConfig{})
+	listed := make(chan error, 1)
+	go func() { _, err := c.List(testCtx(t), "/"); listed <- err }()
+	deadline := time.Now().Add(5 * time.Second)
+	for c.tryBegin() { // wait until the listing holds the connection
+		<-c.op
+		if time.Now().After(deadline) {
+			t.Fatal("the listing never started")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	err := c.Noop(ctx)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Noop behind a stalled listing: %v, want the context's deadline", err)
+	}
+	if took := time.Since(start); took > time.Second {
+		t.Errorf("Noop waited %s behind the stalled listing", took)
+	}
+	release <- struct{}{}
+	if err := <-listed; err != nil {
+		t.Errorf("the listing, once released: %v", err)
+	}
+}

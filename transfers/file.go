@@ -357,7 +357,12 @@ func (q *Queue) download(ctx context.Context, pool *session.Pool, c *session.Con
 			dst = io.MultiWriter(dst, sum.h)
 		}
 		_, err = io.CopyBuffer(dst, r, make([]byte, copyBuffer))
-		return errors.Join(err, r.Close())
+		// The server's reply to a transfer we broke off (426) says less
+		// than why we broke it off (a stall, a cut): the first error wins.
+		if cerr := r.Close(); err == nil {
+			err = cerr
+		}
+		return err
 	}()
 	if cerr := w.Close(); err == nil && cerr != nil {
 		err = fmt.Errorf("download %s: writing %s: %w", out.remote, out.local, cerr)

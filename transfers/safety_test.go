@@ -249,8 +249,10 @@ func TestFailedDownloadKeepsGoodFile(t *testing.T) {
 			q.Add(Spec{Direction: Download, Site: "s", Remote: "/f.bin", Local: local, Size: -1})
 			wait(t, q)
 			failed := q.FailedJobs()
-			if len(failed) != 1 || failed[0].Attempt != 3 || !strings.Contains(failed[0].Err, tc.errHas) {
-				t.Fatalf("failed list %+v: want f.bin failed after 3 tries (%q)", failed, tc.errHas)
+			// Cuts that get further into the file do not count against
+			// Attempts, but all tries together stay bounded.
+			if len(failed) != 1 || failed[0].Attempt < 3 || failed[0].Attempt > maxTries*3 || !strings.Contains(failed[0].Err, tc.errHas) {
+				t.Fatalf("failed list %+v: want f.bin failed after 3 to %d tries (%q)", failed, maxTries*3, tc.errHas)
 			}
 			if got, err := os.ReadFile(filepath.Join(local, "f.bin")); err != nil || !bytes.Equal(got, good) {
 				t.Fatalf("the good file now holds %d bytes (%v), want it untouched", len(got), err)

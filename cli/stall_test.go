@@ -1,0 +1,87 @@
+package cli
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ferryftps/ferry/internal/ftpd"
+	"github.com/ferryftps/ferry/internal/ftpd/ftpdtest"
+)
+
+// doubleArgs are the flags and URL for a ftpdtest server.
+func doubleArgs(d *ftpdtest.Double, path string) (conn []string, url string) {
+	sum := sha256.Sum256(d.Cert.Certificate[0])
+	return []string{"--password-stdin", "--fingerprint", "sha256:" + hex.EncodeToString(sum[:])},
+		fmt.Sprintf("ftpes://%s@127.0.0.1:%d%s", ftpdtest.User, d.Port, path)
+}
+
+// TestLsStalledServer: a server that answers after its greeting with a
+// byte every 2 s makes `ferry ls` fail, with the default settings, within
+// 60 s and with a message that names the step and the server.
+func TestLsStalledServer(t *testing.T) {
+	t.Setenv("FERRY_CONFIG_DIR", t.TempDir())
+	d := ftpdtest.Start(t, ftpd.Config{Trickle: 2 * time.Second})
+	conn, url := doubleArgs(d, "/")
+	start := time.Now()
+	code, _, stderr := run(t, d.Password+"\n", append(append([]string{"ls"}, conn...), url)...)
+	took := time.Since(start)
+	t.Logf("after %s: %s", took.Round(100*time.Millisecond), strings.TrimSpace(stderr))
+	if code != ExitError {
+		t.Fatalf("ls against a stalled server: exit %d, want %d\n%s", code, ExitError, stderr)
+	}
+	if took > 60*time.Second {
+		t.Errorf("ls gave up after %s, want within 60 s", took)
+	}
+	want := fmt.Sprintf("127.0.0.1:%d", d.Port)
+	if !strings.Contains(stderr, "stopped responding during login (no reply for 30 s)") || !strings.Contains(stderr, want) {
+		t.Errorf("the message should name the step, the time and the server:\n%s", stderr)
+	}
+}
+
+// TestGetTrickledDownload: a download that trickles fails by the minimum
+// speed and is tried again (the second try is at full speed); one that
+// always trickles fails, and the good file already there stays as it was.
+func TestGetTrickledDownload(t *testing.T) {
+	data := bytes.Repeat([]byte("0123456789abcdef"), 8192) // 128 KiB
+	for _, c := range []struct {
+		name   string
+		slow   int // downloads that trickle
+		wantOK bool
+	}{{"retried", 1, true}, {"always slow", 100, false}} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Setenv("FERRY_CONFIG_DIR", t.TempDir())
+			d := ftpdtest.Start(t, ftpd.Config{TrickleData: 20 * time.Millisecond, TrickleRetrs: c.slow})
+			if err := os.WriteFile(filepath.Join(d.Root, "report.pdf"), data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			down := t.TempDir()
+			good := []byte("the good copy that was here before")
+			os.WriteFile(filepath.Join(down, "report.pdf"), good, 0o644)
+			conn, url := doubleArgs(d, "/report.pdf")
+			args := append(append([]string{"get"}, conn...), "--min-speed", "8K", "--min-speed-time", "500ms",
+				"--on-conflict", "overwrite", url, down)
+			code, _, stderr := run(t, d.Password+"\n", args...)
+			got, _ := os.ReadFile(filepath.Join(down, "report.pdf"))
+			if c.wantOK {
+				if code != ExitOK || !bytes.Equal(got, data) {
+					t.Fatalf("a download slow once: exit %d, %d bytes\n%s", code, len(got), stderr)
+				}
+				return
+			}
+			if code != ExitError || !strings.Contains(stderr, "stalled") {
+				t.Fatalf("a download always slow: exit %d\n%s", code, stderr)
+			}
+			if !bytes.Equal(got, good) {
+				t.Fatalf("the good file was replaced by %d bytes of a stalled download", len(got))
+			}
+			t.Logf("%s", lastLine(stderr))
+		})
+	}
+}
