@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/ferryftps/ferry/session"
 	"github.com/ferryftps/ferry/transfers"
@@ -24,6 +25,9 @@ type conns struct {
 	asker    passwordAsker
 	// concurrency returns the transfers per site the settings allow.
 	concurrency func() int
+	// deadlines returns the step timeout and the minimum transfer speed
+	// the settings ask for (nil: the defaults).
+	deadlines func() (timeout time.Duration, minSpeed int64, minSpeedTime time.Duration)
 
 	mu    sync.Mutex
 	open  map[string]*server
@@ -93,6 +97,9 @@ func (c *conns) Connect(ctx context.Context, site session.Site, password string)
 		}
 	}
 	k := &session.Connector{Site: site, Password: password, Trust: c.trust, Prompter: c.prompter, Log: c.log}
+	if c.deadlines != nil {
+		k.Timeout, k.MinSpeed, k.MinSpeedTime = c.deadlines()
+	}
 	if site.ID != "" && site.ClientCert != "" && c.secrets != nil {
 		if pp, err := c.secrets.Get(ctx, site.ID, session.SecretKeyPassphrase); err == nil {
 			k.ClientKeyPassphrase = pp

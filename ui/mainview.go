@@ -89,6 +89,8 @@ const (
 	prefConcurrency = "concurrency" // transfers per site
 	prefTLS12       = "tls12"       // TLS 1.2 at most for quick connections
 	prefShowHidden  = "show-hidden" // panes start showing hidden files
+	prefTimeout     = "timeout"     // seconds a step (login, a reply, a data connection) may take
+	prefMinSpeed    = "min-speed"   // "RATE/SECONDS": a transfer slower than RATE bytes/s for SECONDS fails
 )
 
 // NewMainView builds the main window's content and starts the engine: the
@@ -109,6 +111,7 @@ func NewMainView(env Env) *MainView {
 		sites: env.Sites, trust: trust, log: v.hub.Log,
 		prompter: &dialogs.Prompter{Win: env.Win}, asker: &dialogs.PasswordPrompter{Win: env.Win},
 		concurrency: func() int { return v.prefs.IntWithFallback(prefConcurrency, 4) },
+		deadlines:   v.deadlines,
 	}
 	if env.Secrets != nil {
 		v.conns.secrets = env.Secrets
