@@ -160,7 +160,7 @@ func (m *Manager) buildForm() fyne.CanvasObject {
 	f.tls12 = &widget.Check{Text: "Use TLS 1.2 at most (for servers whose TLS 1.3 is broken)"}
 	f.maxConns = m.entry(fmt.Sprintf("%d (default)", session.DefaultMaxConns))
 	f.localDir = m.entry("Ferry's default")
-	f.remoteDir = m.entry("The server's initial folder")
+	f.remoteDir = m.entry("The login folder; www is inside it, /srv/www absolute")
 	f.clientCert = m.entry("None (PEM or PKCS#12 file)")
 	f.clientKey = m.entry("None, or in the certificate file (PEM)")
 	f.notes = m.entry("")
