@@ -6,8 +6,6 @@ package ui
 import (
 	"fmt"
 	"os"
-	"path/filepath"
-	"runtime"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
@@ -38,8 +36,14 @@ func Run() {
 // 127.0.0.1, adds a "Demo server" site to a temporary config folder (its
 // password stays in memory), and opens the app connecting to it, so the
 // first thing a newcomer meets is the certificate question, as with a real
-// server. Quitting stops the server and removes every file the demo made.
+// server. Quitting stops the server and removes every file the demo made;
+// on Linux and the BSDs the app runs in a child process with user config
+// and cache folders of its own, so that nothing of Fyne's stays behind
+// either (superviseDemo).
 func RunDemo() {
+	if code, ok := superviseDemo(); ok {
+		os.Exit(code)
+	}
 	d, err := demo.Start(demo.Options{})
 	if err != nil {
 		fail(err)
@@ -50,9 +54,6 @@ func RunDemo() {
 		fail(err)
 	}
 	defer os.RemoveAll(dir)
-	if err := privateUserDirs(dir); err != nil {
-		fail(err)
-	}
 	a, w := newApp()
 	env, err := openEnv(a, w, dir)
 	if err != nil {
@@ -72,35 +73,8 @@ func RunDemo() {
 	v.conns.remember(site, d.Password)
 	v.conns.remember(implicit, d.Password)
 	w.SetTitle("Ferry")
-	v.connect(site, d.Password, "/")
+	v.connect(site, d.Password)
 	show(w, v)
-}
-
-// privateUserDirs points the user's config and cache folders of this
-// process into dir, for the demo: Fyne keeps its preferences there
-// (fyne/<app id>/preferences.json, written at every quit), its icon cache
-// for notifications, and go-text the index of the system's fonts
-// (font_index_v5.cache). So the demo leaves nothing behind, and neither
-// reads nor rewrites the user's own preferences. (Fyne's own settings,
-// fyne/settings.json, are not read either: the demo has the default theme
-// and scale.) Only where Go and Fyne follow the XDG variables: Linux and
-// the BSDs; elsewhere the folders stay as they are.
-func privateUserDirs(dir string) error {
-	switch runtime.GOOS {
-	case "linux", "freebsd", "openbsd", "netbsd":
-	default:
-		return nil
-	}
-	for _, v := range []struct{ env, sub string }{{"XDG_CONFIG_HOME", "user-config"}, {"XDG_CACHE_HOME", "user-cache"}} {
-		p := filepath.Join(dir, v.sub)
-		if err := os.Mkdir(p, 0o700); err != nil {
-			return err
-		}
-		if err := os.Setenv(v.env, p); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 func newApp() (fyne.App, fyne.Window) {

@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"io/fs"
 	"os"
 	"os/exec"
 	"os/user"
@@ -571,9 +572,12 @@ func TestSmokeLab(t *testing.T) {
 	a.checkOutput()
 }
 
-// TestSmokeDemo runs `ferry -demo`: the certificate prompt first, then the
-// sample folders; an upload and a download by click + keys; and quitting
-// removes the demo's temporary folders.
+// TestSmokeDemo runs `ferry -demo` under LANG=C.UTF-8: the certificate
+// prompt first, then the sample folders; an upload and a download by
+// click + keys; and quitting removes the demo's temporary folders and
+// leaves nothing in the user's home, config, cache and state folders (Fyne
+// writes its preferences, an icon and a font index there, Mesa a shader
+// cache), nor a locale error in its output.
 func TestSmokeDemo(t *testing.T) {
 	requireTools(t)
 	t0 := time.Now()
@@ -584,8 +588,17 @@ func TestSmokeDemo(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.RemoveAll(tmp) })
+	// The user's own folders, empty. (XDG_DATA_HOME is startApp's: its
+	// keyring is there.)
+	user := []string{"HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME", "FERRY_CONFIG_DIR"}
+	userDirs := map[string]string{}
+	env := []string{"TMPDIR=" + tmp, "LANG=C.UTF-8", "LC_ALL=", "LC_MESSAGES=", "LANGUAGE="}
+	for _, name := range user {
+		userDirs[name] = t.TempDir()
+		env = append(env, name+"="+userDirs[name])
+	}
 	x := startX(t)
-	a := startApp(t, x, []string{"HOME=" + t.TempDir(), "TMPDIR=" + tmp, "FERRY_CONFIG_DIR=" + t.TempDir(), "XDG_CONFIG_HOME=" + t.TempDir()}, "-demo")
+	a := startApp(t, x, env, "-demo")
 	cert, at := a.waitCertificate()
 	a.save("demo-certificate.png", cert)
 	t.Logf("certificate prompt after %s", time.Since(t0).Round(time.Millisecond))
@@ -655,6 +668,21 @@ func TestSmokeDemo(t *testing.T) {
 	}
 	if left, _ := filepath.Glob(filepath.Join(tmp, "ferry-demo-*")); len(left) > 0 {
 		t.Errorf("ferry -demo left its temporary folders behind after quitting: %q", left)
+	}
+	for _, name := range user {
+		var left []string
+		filepath.WalkDir(userDirs[name], func(p string, _ fs.DirEntry, err error) error {
+			if p != userDirs[name] {
+				left = append(left, strings.TrimPrefix(p, userDirs[name]+"/"))
+			}
+			return nil
+		})
+		if n := len(left); n > 0 {
+			t.Errorf("ferry -demo left %d files in the user's %s: %q", n, name, left[:min(n, 8)])
+		}
+	}
+	if out := a.out.String(); strings.Contains(out, "Error parsing user locale") {
+		t.Errorf("ferry -demo under LANG=C.UTF-8 logged a locale error:\n%s", out)
 	}
 	a.checkOutput()
 }
