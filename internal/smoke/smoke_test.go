@@ -569,6 +569,15 @@ func TestSmokeLab(t *testing.T) {
 	if !state.Success() {
 		t.Errorf("ferry exited with %v when its window was closed; output:\n%s", state, a.out.String())
 	}
+	// The quick connection is in the config folder's recent.json, without
+	// its password.
+	rec, err := os.ReadFile(filepath.Join(config, "recent.json"))
+	if want := fmt.Sprintf("//%s@%s:%d/incoming", srv.User, srv.Host, srv.Port); err != nil || !strings.Contains(string(rec), want) {
+		t.Errorf("the config folder's recent.json (%v) does not hold %s:\n%s", err, want, rec)
+	}
+	if strings.Contains(string(rec), srv.Password) {
+		t.Errorf("recent.json holds the password:\n%s", rec)
+	}
 	a.checkOutput()
 }
 
