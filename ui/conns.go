@@ -65,7 +65,7 @@ func siteKey(s session.Site) string {
 	if s.ID != "" {
 		return "site:" + s.ID
 	}
-	return s.URL("/")
+	return s.URL("")
 }
 
 // siteName is how a person knows a server.
@@ -73,7 +73,7 @@ func siteName(s session.Site) string {
 	if s.Name != "" {
 		return s.Name
 	}
-	return s.URL("/")
+	return s.URL("")
 }
 
 // Connect opens site with password ("" to look it up or ask), checks that

@@ -261,7 +261,7 @@ func (v *MainView) quickConnect() {
 	}
 	pw := v.password.Text
 	v.password.SetText("") // a password lives in the field no longer than needed
-	v.connect(site, pw, site.RemoteDir)
+	v.connect(site, pw)
 }
 
 // attempt is a connect under way. Its context ends on Cancel (the Connect
@@ -272,11 +272,11 @@ type attempt struct {
 	unesc  func() // ends Escape's hold on the attempt
 }
 
-// connect opens site in the remote pane. dir: the folder to show ("" = the
-// site's remote folder, else the server's start folder). Everything that
+// connect opens site in the remote pane, in the site's remote folder (else
+// the login folder: see pane.RemoteFS.Home). Everything that
 // waits for the server runs on a goroutine, so a server that stalls never
 // holds up the window, and the Cancel button ends the attempt.
-func (v *MainView) connect(site session.Site, password, dir string) {
+func (v *MainView) connect(site session.Site, password string) {
 	v.endAttempt() // a newer connect replaces one under way
 	ctx, cancel := context.WithCancel(v.ctx)
 	a := &attempt{name: siteName(site), cancel: cancel}
@@ -312,10 +312,9 @@ func (v *MainView) connect(site session.Site, password, dir string) {
 			v.endLive()
 			v.live, v.endLive = context.WithCancel(v.ctx)
 			v.current = s
+			// The pane opens the site's remote folder, resolved against
+			// the login folder (RemoteFS.Home).
 			v.remote.SetFS(pane.NewRemoteFS(s.pool, site))
-			if dir != "" {
-				v.remote.Open(dir)
-			}
 			if site.LocalDir != "" {
 				v.local.Open(site.LocalDir)
 			}
@@ -539,7 +538,7 @@ func (v *MainView) showSites() {
 		sec = v.env.Secrets
 	}
 	m := sitemgr.New(v.env.Win, v.env.Sites, sec)
-	m.OnConnect = func(site session.Site, password string) { v.connect(site, password, site.RemoteDir) }
+	m.OnConnect = func(site session.Site, password string) { v.connect(site, password) }
 	m.Show()
 }
 

@@ -283,36 +283,26 @@ func TestListingStallKeepsWindowResponsive(t *testing.T) {
 		return listings.Load() > 0 && labelIn(f.v.remote.Content(), "Listing…")
 	})
 
-	// The lock fetches the connection, which the listing holds: the tap
-	// returns at once, the lock waits disabled.
-	lock := f.responds("tapping the lock", func() { test.Tap(f.v.lock) }, func() bool { return f.v.lock.Disabled() })
-	t.Logf("during the stalled listing: lock %v", lock)
+	// The lock needs no network: the certificate was kept from the
+	// handshake, so it shows at once although the listing holds the
+	// connection (waiting for that connection honours its context).
+	lock := f.responds("tapping the lock", func() { test.Tap(f.v.lock) }, func() bool { return f.button("Copy fingerprint") != nil })
+	t.Logf("during the stalled listing: certificate shown after %v", lock)
+	f.ui(func() { test.Tap(f.button("Close")) })
+	f.until("the certificate to close", func() bool { return f.w.Canvas().Overlays().Top() == nil && !f.v.lock.Disabled() })
 	f.checkResponsive()
-	f.ui(func() {
-		if f.button("Copy fingerprint") != nil {
-			t.Error("the certificate showed while the listing still holds the connection")
-		}
-	})
 
-	// Cancel the listing: the pane says so at once; the connection it
-	// held is free again, so the certificate shows (over a new one).
+	// Cancel the listing: the pane says so at once.
 	var cancel *widget.Button
 	f.ui(func() { cancel = buttonIn(f.v.remote.Content(), "Cancel") })
 	if cancel == nil {
 		t.Fatal("no Cancel in the remote pane's listing state")
 	}
-	start := time.Now()
 	f.ui(func() { test.Tap(cancel) })
 	shown := f.within(cancelLimit, "the cancelled listing", func() bool {
 		return labelIn(f.v.remote.Content(), "Listing / cancelled. Press Refresh to try again.")
 	})
-	f.within(5*time.Second, "the certificate after the listing's Cancel", func() bool {
-		return f.button("Copy fingerprint") != nil
-	})
-	t.Logf("listing Cancel: state after %v, certificate shown after %v", shown, time.Since(start))
-	f.ui(func() { test.Tap(f.button("Close")) })
-	f.until("the lock back", func() bool { return f.w.Canvas().Overlays().Top() == nil && !f.v.lock.Disabled() })
-
+	t.Logf("listing Cancel: state after %v", shown)
 	// The listing stalls again (Refresh); Disconnect does not wait for it.
 	n := listings.Load()
 	f.ui(func() { test.Tap(buttonIn(f.v.remote.Content(), "Refresh")) })
