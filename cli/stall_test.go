@@ -85,3 +85,60 @@ func TestGetTrickledDownload(t *testing.T) {
 		})
 	}
 }
+
+// TestHandshakeFirstServerCLI: against a server that answers LIST, RETR
+// and STOR only once the data connection's TLS handshake is done, ls, get,
+// put, get -r and put -r all work, explicit and implicit.
+func TestHandshakeFirstServerCLI(t *testing.T) {
+	t.Setenv("FERRY_CONFIG_DIR", t.TempDir())
+	for _, implicit := range []bool{false, true} {
+		name := map[bool]string{false: "explicit", true: "implicit"}[implicit]
+		t.Run(name, func(t *testing.T) {
+			root := t.TempDir()
+			cert, err := ftpd.GenerateCert("127.0.0.1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			srv, err := ftpd.Start(ftpd.Config{Root: root, Cert: cert, User: "alice", Password: "hs-first-secret",
+				Implicit: implicit, HandshakeFirst: true, HandshakeWait: 2 * time.Second, RequireReuse: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { srv.Close() })
+			sum := sha256.Sum256(cert.Certificate[0])
+			conn := []string{"--password-stdin", "--fingerprint", "sha256:" + hex.EncodeToString(sum[:])}
+			scheme := map[bool]string{false: "ftpes", true: "ftps"}[implicit]
+			url := func(p string) string { return fmt.Sprintf("%s://alice@127.0.0.1:%d%s", scheme, srv.Port(), p) }
+			ferry := func(args ...string) (int, string, string) {
+				t.Helper()
+				return run(t, "hs-first-secret\n", append(args[:1:1], append(conn, args[1:]...)...)...)
+			}
+			files := labTree()
+			local := t.TempDir()
+			writeLocal(t, local, files)
+			if code, _, stderr := ferry("put", "-r", filepath.Join(local, "tree"), url("/in")); code != ExitOK {
+				t.Fatalf("put -r: exit %d\n%s", code, stderr)
+			}
+			compareTrees(t, "server after put -r", treeOf(t, filepath.Join(root, "in")), files)
+			if code, out, stderr := ferry("ls", url("/in/tree")); code != ExitOK || !strings.Contains(out, "zero.txt") {
+				t.Fatalf("ls: exit %d\n%s%s", code, out, stderr)
+			}
+			single := filepath.Join(local, "tree", "Grüße und Küsse.txt")
+			if code, _, stderr := ferry("put", single, url("/one")); code != ExitOK {
+				t.Fatalf("put: exit %d\n%s", code, stderr)
+			}
+			down := t.TempDir()
+			if code, _, stderr := ferry("get", url("/one/Grüße und Küsse.txt"), down); code != ExitOK {
+				t.Fatalf("get: exit %d\n%s", code, stderr)
+			}
+			if got, _ := os.ReadFile(filepath.Join(down, "Grüße und Küsse.txt")); !bytes.Equal(got, files["tree/Grüße und Küsse.txt"]) {
+				t.Fatalf("get: %q", got)
+			}
+			all := t.TempDir()
+			if code, _, stderr := ferry("get", "-r", url("/in/tree"), all); code != ExitOK {
+				t.Fatalf("get -r: exit %d\n%s", code, stderr)
+			}
+			compareTrees(t, "local after get -r", treeOf(t, all), files)
+		})
+	}
+}
