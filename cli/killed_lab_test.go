@@ -37,8 +37,8 @@ func TestKilledSessionsLab(t *testing.T) {
 					defer wg.Done()
 					rng := rand.New(rand.NewPCG(7, 11))
 					// The first kill as soon as a session runs (the whole run
-					// may take well under a second), then one every 100 to
-					// 400 ms.
+					// may take well under a second), then one every 300 to
+					// 900 ms.
 					wait := 5 * time.Millisecond
 					for {
 						select {
@@ -48,7 +48,7 @@ func TestKilledSessionsLab(t *testing.T) {
 						}
 						if pid, err := srv.KillSession(); err == nil && pid > 0 {
 							kills++
-							wait = time.Duration(100+rng.IntN(300)) * time.Millisecond
+							wait = time.Duration(300+rng.IntN(600)) * time.Millisecond
 						}
 					}
 				}()

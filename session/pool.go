@@ -81,7 +81,7 @@ func (p *Pool) Browse(ctx context.Context) (*Conn, error) {
 	if c != nil {
 		c.Close()
 	}
-	c, err := p.dial(ctx)
+	c, err := p.redial(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -153,12 +153,40 @@ func (p *Pool) take(ctx context.Context) (*Conn, error) {
 			return nil, err
 		}
 	}
-	c, err := p.dial(ctx)
+	c, err := p.redial(ctx)
 	if err != nil {
 		<-p.slots
 		return nil, err
 	}
 	return c, nil
+}
+
+// Dialling again after a broken login: how often, and the first pause.
+const (
+	dialTries = 3
+	dialPause = 250 * time.Millisecond
+)
+
+// redial dials, and dials again (twice, after a short pause) when the
+// connection broke while logging in: a server whose session process died
+// (vsftpd's "500 OOPS"), a reset. A refusal or a stalled server is not
+// tried again here: the one would repeat, the other has had its time.
+func (p *Pool) redial(ctx context.Context) (*Conn, error) {
+	pause := dialPause
+	for try := 1; ; try++ {
+		c, err := p.dial(ctx)
+		if err == nil || try == dialTries || !errors.Is(err, ErrConnectionLost) || errors.Is(err, ErrTimeout) {
+			return c, err
+		}
+		t := time.NewTimer(pause)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return nil, ctx.Err()
+		}
+		pause *= 2
+	}
 }
 
 // Put returns a connection taken with Get and sets *c to nil. err is the

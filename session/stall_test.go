@@ -6,9 +6,11 @@ import (
 	"crypto/tls"
 	"errors"
 	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -228,4 +230,69 @@ func TestWaitForBusyConnHonoursContext(t *testing.T) {
 	if err := <-listed; err != nil {
 		t.Errorf("the listing, once released: %v", err)
 	}
+}
+
+// TestPoolRedialsBrokenLogin: a connection that breaks while logging in
+// (here: the first two are closed at once, as when a server's session
+// process dies) is dialled again, twice at most; a refusal is not.
+func TestPoolRedialsBrokenLogin(t *testing.T) {
+	s, cert := startDouble(t, ftpd.Config{})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var accepted, drop atomic.Int32
+	drop.Store(2)
+	go func() { // ends when the listener closes
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			accepted.Add(1)
+			if drop.Add(-1) >= 0 {
+				c.Close()
+				continue
+			}
+			go relay(c, s.Addr())
+		}
+	}()
+	t.Cleanup(func() { ln.Close() })
+	port := ln.Addr().(*net.TCPAddr).Port
+	dial := func(pw string) DialFunc {
+		return func(ctx context.Context) (*Conn, error) {
+			return Dial(ctx, DialConfig{Host: "127.0.0.1", Port: port, Encryption: Explicit, VerifyServer: pinnedTo(cert), Timeout: 5 * time.Second}, "alice", pw)
+		}
+	}
+	p := NewPool(dial("double-secret"), 1)
+	defer p.Close()
+	if _, err := p.Browse(testCtx(t)); err != nil {
+		t.Fatalf("Browse after two broken logins: %v", err)
+	}
+	if n := accepted.Load(); n != 3 {
+		t.Errorf("%d connections, want 3 (two broken, one good)", n)
+	}
+	q := NewPool(dial("wrong"), 1)
+	defer q.Close()
+	before := accepted.Load()
+	if _, err := q.Browse(testCtx(t)); !errors.Is(err, ErrAuth) {
+		t.Fatalf("wrong password: %v", err)
+	}
+	if n := accepted.Load() - before; n != 1 {
+		t.Errorf("a refused login was dialled %d times, want once", n)
+	}
+}
+
+// relay copies between c and a new connection to addr until either ends.
+func relay(c net.Conn, addr string) {
+	defer c.Close()
+	u, err := net.Dial("tcp", addr)
+	if err != nil {
+		return
+	}
+	defer u.Close()
+	done := make(chan struct{}, 2)
+	go func() { io.Copy(u, c); done <- struct{}{} }()
+	go func() { io.Copy(c, u); done <- struct{}{} }()
+	<-done
 }
