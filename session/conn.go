@@ -4,7 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/x509"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -149,18 +149,14 @@ func (c *Conn) TLS() *TLSInfo {
 	return c.d.ctrlTLS
 }
 
-// Certificate describes the certificate the server presented on the
-// control connection (for the status bar's lock icon), with roots as the
-// certificate authorities to check it against (nil: the system's). ok is
-// false for plain FTP.
-func (c *Conn) Certificate(host string, port int, roots *x509.CertPool) (info CertInfo, ok bool) {
+// ConnectionState is the control connection's TLS handshake, with the
+// certificate the server presented (for the status bar's lock icon; the
+// trust package turns it into a CertInfo). ok is false for plain FTP.
+func (c *Conn) ConnectionState() (cs tls.ConnectionState, ok bool) {
 	c.d.mu.Lock()
-	cs := c.d.ctrlState
-	c.d.mu.Unlock()
-	if len(cs.PeerCertificates) == 0 {
-		return CertInfo{}, false
-	}
-	return NewCertInfo(host, port, cs, roots, time.Now()), true
+	defer c.d.mu.Unlock()
+	cs = c.d.ctrlState
+	return cs, len(cs.PeerCertificates) > 0
 }
 
 // LoginDir is the folder the server put the user in after login, as PWD

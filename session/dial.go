@@ -371,7 +371,7 @@ func (d *dialer) verifyControl(cs tls.ConnectionState) error {
 		verify = d.verifySystem
 	}
 	if err := verify(cs); err != nil {
-		return err
+		return &CertificateError{Err: err}
 	}
 	d.mu.Lock()
 	d.leaf = cs.PeerCertificates[0]

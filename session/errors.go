@@ -103,10 +103,10 @@ func classify(op, path string, err error) error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
-	var ue *UntrustedError
+	var ce *CertificateError
 	var tr *TLSRequiredError
 	var se *Error
-	if errors.As(err, &ue) || errors.As(err, &tr) || errors.As(err, &se) {
+	if errors.As(err, &ce) || errors.As(err, &tr) || errors.As(err, &se) {
 		return fmt.Errorf("%s %s: %w", op, path, err)
 	}
 	e := &Error{Op: op, Path: path, Err: err}
@@ -141,7 +141,7 @@ func broken(err error) bool {
 		ce *tls.CertificateVerificationError
 	)
 	switch {
-	case errors.As(err, &ce), errors.As(err, new(x509.UnknownAuthorityError)),
+	case errors.As(err, &ce), errors.As(err, new(*CertificateError)), errors.As(err, new(x509.UnknownAuthorityError)),
 		errors.As(err, new(x509.CertificateInvalidError)), errors.As(err, new(x509.HostnameError)):
 		return false
 	}
@@ -192,6 +192,15 @@ func kindOfReply(op string, code int, msg string) error {
 // process serving our session died ("500 OOPS: child died", then it hangs
 // up): the connection is lost, the command was not refused.
 func isOOPS(msg string) bool { return strings.HasPrefix(msg, "OOPS") }
+
+// CertificateError: the server's certificate was not accepted (by
+// DialConfig.VerifyServer, or by the system's authorities when it is
+// nil), so nothing was sent. Err is the verifier's own error: errors.As
+// finds it (the trust package's question, an x509 error).
+type CertificateError struct{ Err error }
+
+func (e *CertificateError) Error() string { return e.Err.Error() }
+func (e *CertificateError) Unwrap() error { return e.Err }
 
 // TLSRequiredError: the server refused AUTH TLS. Ferry never falls back to
 // plain FTP, so nothing was sent.

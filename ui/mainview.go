@@ -2,16 +2,19 @@ package ui
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
-	"github.com/ferryftps/ferry/ui/internal/esc"
-	"github.com/ferryftps/ferry/ui/internal/uido"
 	"net/url"
 	"os"
 	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
+
+	"github.com/ferryftps/ferry/ui/internal/esc"
+	"github.com/ferryftps/ferry/ui/internal/uido"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -437,7 +440,10 @@ func (v *MainView) showCertificate() {
 		ok := false
 		c, err := s.pool.Browse(ctx)
 		if err == nil {
-			info, ok = c.Certificate(s.site.Host, s.site.EffectivePort(), nil)
+			var cs tls.ConnectionState
+			if cs, ok = c.ConnectionState(); ok {
+				info = session.NewCertInfo(s.site.Host, s.site.EffectivePort(), cs, nil, time.Now())
+			}
 		}
 		v.do(func() {
 			if v.current != s || ctx.Err() != nil {
