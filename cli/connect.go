@@ -15,7 +15,10 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/ferryftps/ferry/internal/config"
 	"github.com/ferryftps/ferry/session"
+	"github.com/ferryftps/ferry/sites"
+	"github.com/ferryftps/ferry/trust"
 )
 
 // connFlags are the flags every command that connects takes.
@@ -94,8 +97,8 @@ func (e *env) connect(ctx context.Context, f *connFlags, target string) (*sessio
 // the server (as often as needed, asking about its certificate at most
 // once) and the path the target names, relative to the login folder
 // unless it is absolute (session.ResolvePath makes it absolute).
-func (e *env) connector(ctx context.Context, f *connFlags, target string) (*session.Connector, string, error) {
-	dir, err := session.ConfigDir()
+func (e *env) connector(ctx context.Context, f *connFlags, target string) (*sites.Connector, string, error) {
+	dir, err := config.Dir()
 	if err != nil {
 		return nil, "", err
 	}
@@ -107,11 +110,11 @@ func (e *env) connector(ctx context.Context, f *connFlags, target string) (*sess
 		fmt.Fprintln(e.stderr, "ferry: warning: plain FTP: the password and the files cross the network unencrypted")
 	}
 	site.TLS12Max = site.TLS12Max || f.tls12
-	store, err := session.OpenTrustStore(dir)
+	store, err := trust.OpenStore(dir)
 	if err != nil {
 		return nil, "", err
 	}
-	trust := &session.Trust{Store: store}
+	trust := &trust.Policy{Store: store}
 	if f.fingerprint != "" {
 		fp, ok := strings.CutPrefix(strings.ToLower(f.fingerprint), "sha256:")
 		if !ok {
@@ -122,16 +125,16 @@ func (e *env) connector(ctx context.Context, f *connFlags, target string) (*sess
 		}
 	}
 	password := ""
-	if site.Logon != session.LogonAnonymous {
+	if site.Logon != sites.LogonAnonymous {
 		if password, err = e.sitePassword(ctx, f, site, saved); err != nil {
 			return nil, "", err
 		}
 	}
-	k := &session.Connector{Site: site, Password: password, Trust: trust, Timeout: f.timeout,
+	k := &sites.Connector{Site: site, Password: password, Trust: trust, Timeout: f.timeout,
 		MinSpeed: int64(f.minSpeed), MinSpeedTime: f.minSpeedTime}
 	if saved && site.ClientCert != "" {
 		// An encrypted client key's passphrase is a secret like a password.
-		if pp, err := (&session.Secrets{}).Get(ctx, site.ID, session.SecretKeyPassphrase); err == nil {
+		if pp, err := (&sites.Secrets{}).Get(ctx, site.ID, sites.SecretKeyPassphrase); err == nil {
 			k.ClientKeyPassphrase = pp
 		}
 	}
@@ -155,9 +158,9 @@ func (e *env) reader() *bufio.Reader {
 // path is as in a URL: relative to the login folder ("site:NAME/docs"),
 // absolute after a second slash ("site:NAME//srv/docs"), and the site's
 // remote folder when none is given.
-func resolveTarget(dir, target string, allowPlain bool) (site session.Site, path string, saved bool, err error) {
+func resolveTarget(dir, target string, allowPlain bool) (site sites.Site, path string, saved bool, err error) {
 	if rest, ok := strings.CutPrefix(target, "site:"); ok {
-		store, err := session.OpenSiteStore(dir)
+		store, err := sites.OpenStore(dir)
 		if err != nil {
 			return site, "", false, err
 		}
@@ -180,9 +183,9 @@ func resolveTarget(dir, target string, allowPlain bool) (site session.Site, path
 			return s, path, true, nil
 		}
 	}
-	site, path, err = session.ParseURL(target, allowPlain)
+	site, path, err = sites.ParseURL(target, allowPlain)
 	if err != nil {
-		if errors.Is(err, session.ErrPlainRefused) {
+		if errors.Is(err, sites.ErrPlainRefused) {
 			return site, "", false, usageError{err.Error() + " (pass --allow-plain to allow it)"}
 		}
 		return site, "", false, usageError{err.Error()}
@@ -192,14 +195,14 @@ func resolveTarget(dir, target string, allowPlain bool) (site session.Site, path
 
 // sitePassword finds the password: --password-stdin first; for a saved
 // site with a normal logon, the keyring; else the terminal.
-func (e *env) sitePassword(ctx context.Context, f *connFlags, site session.Site, saved bool) (string, error) {
-	if !f.passwordStdin && saved && site.Logon == session.LogonNormal {
-		sec := &session.Secrets{}
-		pw, err := sec.Get(ctx, site.ID, session.SecretPassword)
+func (e *env) sitePassword(ctx context.Context, f *connFlags, site sites.Site, saved bool) (string, error) {
+	if !f.passwordStdin && saved && site.Logon == sites.LogonNormal {
+		sec := &sites.Secrets{}
+		pw, err := sec.Get(ctx, site.ID, sites.SecretPassword)
 		if err == nil {
 			return pw, nil
 		}
-		if !errors.Is(err, session.ErrNoSecret) {
+		if !errors.Is(err, sites.ErrNoSecret) {
 			fmt.Fprintf(e.stderr, "ferry: %v\n", err)
 		}
 		if !e.interactive() {
@@ -217,7 +220,7 @@ func (e *env) interactive() bool {
 
 // password reads the password: from standard input's first line with
 // --password-stdin, else from the terminal without echo. Never from argv.
-func (e *env) password(f *connFlags, site session.Site) (string, error) {
+func (e *env) password(f *connFlags, site sites.Site) (string, error) {
 	if f.passwordStdin {
 		line, err := e.reader().ReadString('\n')
 		if err != nil && !(errors.Is(err, io.EOF) && line != "") {
@@ -248,7 +251,7 @@ func (e *env) fail(err error) int {
 		fmt.Fprintf(e.stderr, "ferry: %v\n", err)
 		return ExitUsage
 	}
-	var untrusted *session.UntrustedError
+	var untrusted *trust.UntrustedError
 	if errors.As(err, &untrusted) {
 		q := untrusted.Question
 		writeQuestion(e.stderr, q)
@@ -259,7 +262,7 @@ func (e *env) fail(err error) int {
 	}
 	fmt.Fprintf(e.stderr, "ferry: %v\n", err)
 	switch {
-	case errors.Is(err, session.ErrCertRejected):
+	case errors.Is(err, trust.ErrCertRejected):
 		return ExitUntrusted
 	case errors.Is(err, session.ErrAuth):
 		return ExitAuth
@@ -274,9 +277,9 @@ type termPrompter struct {
 	mu  *sync.Mutex // the terminal: one question at a time, no progress line meanwhile
 }
 
-var _ session.Prompter = (*termPrompter)(nil)
+var _ trust.Prompter = (*termPrompter)(nil)
 
-func (p *termPrompter) AskTrust(ctx context.Context, q session.Question) (session.Answer, error) {
+func (p *termPrompter) AskTrust(ctx context.Context, q trust.Question) (trust.Answer, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	writeQuestion(p.out, q)
@@ -284,25 +287,25 @@ func (p *termPrompter) AskTrust(ctx context.Context, q session.Question) (sessio
 		fmt.Fprint(p.out, "\nTrust this certificate? [o]nce, [a]lways, [N]o: ")
 		line, err := p.in.ReadString('\n')
 		if err != nil && line == "" {
-			return session.Reject, err
+			return trust.Reject, err
 		}
 		if ctx.Err() != nil {
-			return session.Reject, ctx.Err()
+			return trust.Reject, ctx.Err()
 		}
 		switch strings.ToLower(strings.TrimSpace(line)) {
 		case "o", "once":
-			return session.TrustOnce, nil
+			return trust.Once, nil
 		case "a", "always":
-			return session.TrustAlways, nil
+			return trust.Always, nil
 		case "", "n", "no":
-			return session.Reject, nil
+			return trust.Reject, nil
 		}
 	}
-	return session.Reject, nil
+	return trust.Reject, nil
 }
 
 // writeQuestion shows a certificate question: warnings first, then details.
-func writeQuestion(w io.Writer, q session.Question) {
+func writeQuestion(w io.Writer, q trust.Question) {
 	i := q.Info
 	if q.Changed {
 		fmt.Fprintf(w, "WARNING: the certificate of %s CHANGED since you chose to trust it.\n", hostPort(i.Host, i.Port))

@@ -9,7 +9,8 @@ import (
 	"os"
 	"time"
 
-	"github.com/ferryftps/ferry/session"
+	"github.com/ferryftps/ferry/internal/config"
+	"github.com/ferryftps/ferry/sites"
 )
 
 // sites manages saved sites: list, add, edit, rm, import, export.
@@ -18,17 +19,17 @@ func (e *env) sites(args []string) int {
 		fmt.Fprintln(e.stderr, "ferry sites: say list, add, edit, rm, import or export (see ferry help)")
 		return ExitUsage
 	}
-	dir, err := session.ConfigDir()
+	dir, err := config.Dir()
 	if err != nil {
 		return e.fail(err)
 	}
-	store, err := session.OpenSiteStore(dir)
+	store, err := sites.OpenStore(dir)
 	if err != nil {
 		return e.fail(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	sec := &session.Secrets{}
+	sec := &sites.Secrets{}
 	switch args[0] {
 	case "list", "ls":
 		return e.sitesList(store)
@@ -81,7 +82,7 @@ func (e *env) sites(args []string) int {
 			e.stdout.Write(buf.Bytes())
 			return ExitOK
 		}
-		if err := session.WriteFileAtomic(args[1], buf.Bytes(), 0o600); err != nil {
+		if err := config.WriteFileAtomic(args[1], buf.Bytes(), 0o600); err != nil {
 			return e.fail(err)
 		}
 		fmt.Fprintf(e.stderr, "Exported %d sites to %s (without passwords).\n", len(store.Sites()), args[1])
@@ -91,7 +92,7 @@ func (e *env) sites(args []string) int {
 	return ExitUsage
 }
 
-func (e *env) sitesList(store *session.SiteStore) int {
+func (e *env) sitesList(store *sites.Store) int {
 	sites := store.Sites()
 	if len(sites) == 0 {
 		fmt.Fprintln(e.stderr, "No saved sites. Add one with: ferry sites add NAME ftpes://user@host")
@@ -112,7 +113,7 @@ func (e *env) sitesList(store *session.SiteStore) int {
 }
 
 // sitesAddEdit adds a site (old == nil) or edits one.
-func (e *env) sitesAddEdit(ctx context.Context, store *session.SiteStore, sec *session.Secrets, old *session.Site, args []string) int {
+func (e *env) sitesAddEdit(ctx context.Context, store *sites.Store, sec *sites.Secrets, old *sites.Site, args []string) int {
 	verb := "add"
 	if old != nil {
 		verb = "edit"
@@ -133,7 +134,7 @@ func (e *env) sitesAddEdit(ctx context.Context, store *session.SiteStore, sec *s
 		clientCert = fs.String("client-cert", "", "client certificate file (PEM or PKCS#12)")
 		clientKey  = fs.String("client-key", "", "client key file (PEM), when not in the certificate file")
 	)
-	var site session.Site
+	var site sites.Site
 	positional := []string{}
 	// Flags may follow positional arguments: parse in rounds.
 	rest := args
@@ -164,10 +165,10 @@ func (e *env) sitesAddEdit(ctx context.Context, store *session.SiteStore, sec *s
 		site = *old
 	}
 	if set["url"] {
-		parsed, path, err := session.ParseURL(*url, *allowPlain)
+		parsed, path, err := sites.ParseURL(*url, *allowPlain)
 		if err != nil {
 			hint := ""
-			if errors.Is(err, session.ErrPlainRefused) {
+			if errors.Is(err, sites.ErrPlainRefused) {
 				hint = " (pass --allow-plain to allow it)"
 			}
 			return e.fail(usageError{err.Error() + hint})
@@ -187,7 +188,7 @@ func (e *env) sitesAddEdit(ctx context.Context, store *session.SiteStore, sec *s
 		site.Folder = *folder
 	}
 	if set["logon"] {
-		l, err := session.ParseLogonType(*logon)
+		l, err := sites.ParseLogonType(*logon)
 		if err != nil {
 			return e.fail(usageError{err.Error()})
 		}
@@ -213,7 +214,7 @@ func (e *env) sitesAddEdit(ctx context.Context, store *session.SiteStore, sec *s
 	}
 
 	password, havePassword := "", false
-	if site.Logon == session.LogonNormal && site.User != "" && (old == nil || *pwStdin) {
+	if site.Logon == sites.LogonNormal && site.User != "" && (old == nil || *pwStdin) {
 		pw, err := e.password(&connFlags{passwordStdin: *pwStdin}, site)
 		if err != nil {
 			return e.fail(err)
@@ -230,9 +231,9 @@ func (e *env) sitesAddEdit(ctx context.Context, store *session.SiteStore, sec *s
 		return e.fail(usageError{err.Error()})
 	}
 	if havePassword {
-		if err := sec.Set(ctx, site.ID, session.SecretPassword, password); err != nil {
+		if err := sec.Set(ctx, site.ID, sites.SecretPassword, password); err != nil {
 			// No keyring: never save the password anywhere else.
-			site.Logon = session.LogonAsk
+			site.Logon = sites.LogonAsk
 			store.Update(site)
 			fmt.Fprintf(e.stderr, "ferry: %v\nThe site is saved to ask for the password on each connect.\n", err)
 			return ExitError
@@ -247,13 +248,13 @@ func (e *env) sitesAddEdit(ctx context.Context, store *session.SiteStore, sec *s
 }
 
 // sitesImport reads FileZilla's sitemanager.xml or a Ferry export.
-func (e *env) sitesImport(ctx context.Context, store *session.SiteStore, sec *session.Secrets, file string) int {
+func (e *env) sitesImport(ctx context.Context, store *sites.Store, sec *sites.Secrets, file string) int {
 	data, err := os.ReadFile(file)
 	if err != nil {
 		return e.fail(err)
 	}
 	if t := bytes.TrimSpace(data); len(t) > 0 && t[0] == '{' {
-		sites, folders, err := session.ReadExport(bytes.NewReader(data))
+		sites, folders, err := sites.ReadExport(bytes.NewReader(data))
 		if err != nil {
 			return e.fail(err)
 		}
@@ -271,7 +272,7 @@ func (e *env) sitesImport(ctx context.Context, store *session.SiteStore, sec *se
 		fmt.Fprintf(e.stderr, "Imported %d of %d sites from %s.\n", added, len(sites), file)
 		return ExitOK
 	}
-	res, err := session.ImportFileZilla(bytes.NewReader(data))
+	res, err := sites.ImportFileZilla(bytes.NewReader(data))
 	if err != nil {
 		return e.fail(err)
 	}
@@ -280,7 +281,7 @@ func (e *env) sitesImport(ctx context.Context, store *session.SiteStore, sec *se
 		site := im.Site
 		pw := im.Password
 		if pw != "" && keyringDown {
-			site.Logon = session.LogonAsk
+			site.Logon = sites.LogonAsk
 		}
 		added, err := store.Add(site)
 		if err != nil {
@@ -293,9 +294,9 @@ func (e *env) sitesImport(ctx context.Context, store *session.SiteStore, sec *se
 		if pw == "" || keyringDown {
 			continue
 		}
-		if err := sec.Set(ctx, added.ID, session.SecretPassword, pw); err != nil {
+		if err := sec.Set(ctx, added.ID, sites.SecretPassword, pw); err != nil {
 			keyringDown = true
-			added.Logon = session.LogonAsk
+			added.Logon = sites.LogonAsk
 			store.Update(added)
 			fmt.Fprintf(e.stderr, "ferry: %v\nImported sites with a password will ask for it on connect instead.\n", err)
 		}

@@ -13,11 +13,12 @@ import (
 
 	"github.com/ferryftps/ferry/internal/ftpslab"
 	"github.com/ferryftps/ferry/session"
+	"github.com/ferryftps/ferry/sites"
 )
 
 func needKeyring(t *testing.T) {
 	t.Helper()
-	if err := (&session.Secrets{Timeout: 5 * time.Second}).Available(context.Background()); err != nil {
+	if err := (&sites.Secrets{Timeout: 5 * time.Second}).Available(context.Background()); err != nil {
 		if os.Getenv("CI") == "true" {
 			t.Fatalf("no keyring (CI=true makes this a failure): %v", err)
 		}
@@ -43,12 +44,12 @@ func TestSitesWithKeyring(t *testing.T) {
 	if code != ExitOK {
 		t.Fatalf("sites add: exit %d: %s", code, stderr)
 	}
-	store, _ := session.OpenSiteStore(dir)
+	store, _ := sites.OpenStore(dir)
 	site, err := store.Find("Lab vsftpd")
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { (&session.Secrets{}).DeleteAll(context.Background(), site.ID) })
+	t.Cleanup(func() { (&sites.Secrets{}).DeleteAll(context.Background(), site.ID) })
 
 	code, stdout, stderr := run(t, "", "ls", "site:Lab/Lab vsftpd")
 	if code != ExitOK || stdout != "sub/\ntop.txt\n" {
@@ -78,7 +79,7 @@ func TestSitesWithKeyring(t *testing.T) {
 	if code, _, stderr := run(t, "", "sites", "rm", "Lab (renamed)"); code != ExitOK {
 		t.Fatalf("rm: %s", stderr)
 	}
-	if _, err := (&session.Secrets{}).Get(context.Background(), site.ID, session.SecretPassword); !errors.Is(err, session.ErrNoSecret) {
+	if _, err := (&sites.Secrets{}).Get(context.Background(), site.ID, sites.SecretPassword); !errors.Is(err, sites.ErrNoSecret) {
 		t.Errorf("after rm the keyring still answers: %v", err)
 	}
 }
@@ -133,17 +134,17 @@ func TestSitesImportFileZilla(t *testing.T) {
 	if strings.Contains(stderr, "Geheim-4821") {
 		t.Errorf("the import output shows a password:\n%s", stderr)
 	}
-	store, _ := session.OpenSiteStore(dir)
+	store, _ := sites.OpenStore(dir)
 	m, err := store.Find("Müller GmbH")
-	if err != nil || m.Folder != "Kunden" || m.Logon != session.LogonNormal {
+	if err != nil || m.Folder != "Kunden" || m.Logon != sites.LogonNormal {
 		t.Fatalf("imported Müller: %+v, %v", m, err)
 	}
-	t.Cleanup(func() { (&session.Secrets{}).DeleteAll(context.Background(), m.ID) })
-	if pw, err := (&session.Secrets{}).Get(context.Background(), m.ID, session.SecretPassword); err != nil || pw != "Geheim-4821" {
+	t.Cleanup(func() { (&sites.Secrets{}).DeleteAll(context.Background(), m.ID) })
+	if pw, err := (&sites.Secrets{}).Get(context.Background(), m.ID, sites.SecretPassword); err != nil || pw != "Geheim-4821" {
 		t.Errorf("keyring holds %q, %v", pw, err)
 	}
 	enc, err := store.Find("Encrypted")
-	if err != nil || enc.Logon != session.LogonAsk || enc.Encryption != session.Implicit {
+	if err != nil || enc.Logon != sites.LogonAsk || enc.Encryption != session.Implicit {
 		t.Errorf("master-password site: %+v, %v", enc, err)
 	}
 	if _, err := store.Find("SSH box"); err == nil {

@@ -16,6 +16,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/ferryftps/ferry/internal/config"
 	"github.com/ferryftps/ferry/session"
 	"github.com/ferryftps/ferry/transfers"
 )
@@ -85,7 +86,7 @@ func (e *env) transfer(dir transfers.Direction, args []string) int {
 		return e.fail(err)
 	}
 	// Every remote operand must name the same server.
-	cfgDir, err := session.ConfigDir()
+	cfgDir, err := config.Dir()
 	if err != nil {
 		return e.fail(err)
 	}

@@ -8,7 +8,8 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/ferryftps/ferry/session"
+	"github.com/ferryftps/ferry/internal/config"
+	"github.com/ferryftps/ferry/trust"
 )
 
 // trust lists or removes certificates trusted always.
@@ -17,11 +18,11 @@ func (e *env) trust(args []string) int {
 		fmt.Fprintln(e.stderr, "ferry trust: say list or rm HOST[:PORT]")
 		return ExitUsage
 	}
-	dir, err := session.ConfigDir()
+	dir, err := config.Dir()
 	if err != nil {
 		return e.fail(err)
 	}
-	store, err := session.OpenTrustStore(dir)
+	store, err := trust.OpenStore(dir)
 	if err != nil {
 		return e.fail(err)
 	}

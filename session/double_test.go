@@ -14,6 +14,7 @@ import (
 	"github.com/jlaffaye/ftp"
 
 	"github.com/ferryftps/ferry/internal/ftpd"
+	"github.com/ferryftps/ferry/trust"
 )
 
 // Tests against the in-process server double: behaviour that real servers
@@ -75,10 +76,10 @@ func TestUntrustedCertificateSendsNoCredentials(t *testing.T) {
 			s, _ := startDouble(t, ftpd.Config{Implicit: enc == Implicit})
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
-			trust := &Trust{Store: nil}
+			policy := &trust.Policy{Store: nil}
 			_, err := Dial(ctx, DialConfig{Host: "127.0.0.1", Port: s.Port(), Encryption: enc,
-				VerifyServer: trust.Verifier("127.0.0.1", s.Port())}, "alice", "double-secret")
-			if !errors.Is(err, ErrCertUntrusted) {
+				VerifyServer: policy.Verifier("127.0.0.1", s.Port())}, "alice", "double-secret")
+			if !errors.Is(err, trust.ErrCertUntrusted) {
 				t.Fatalf("self-signed: %v, want ErrCertUntrusted", err)
 			}
 			for _, cmd := range s.Commands() {

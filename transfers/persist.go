@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/ferryftps/ferry/session"
+	"github.com/ferryftps/ferry/internal/config"
 )
 
 // QueueFile is the queue file's name in the config folder.
@@ -66,7 +66,7 @@ func (q *Queue) save() error {
 	if err != nil {
 		return err
 	}
-	return session.WriteFileAtomic(q.cfg.StatePath, data, 0o600)
+	return config.WriteFileAtomic(q.cfg.StatePath, data, 0o600)
 }
 
 // Restore loads the queue file written before the last exit and returns how

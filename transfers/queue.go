@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/ferryftps/ferry/session"
+	"github.com/ferryftps/ferry/trust"
 )
 
 // Connections gives the queue a connection pool per site. The front end
@@ -621,8 +622,8 @@ func retryable(err error) bool {
 // site: trying file after file would only repeat it.
 func siteFatal(err error) bool {
 	var tr *session.TLSRequiredError
-	return errors.Is(err, session.ErrAuth) || errors.Is(err, session.ErrCertUntrusted) ||
-		errors.Is(err, session.ErrCertChanged) || errors.Is(err, session.ErrCertRejected) ||
+	return errors.Is(err, session.ErrAuth) || errors.Is(err, trust.ErrCertUntrusted) ||
+		errors.Is(err, trust.ErrCertChanged) || errors.Is(err, trust.ErrCertRejected) ||
 		errors.Is(err, session.ErrTLSRequired) || errors.As(err, &tr) ||
 		errors.Is(err, session.ErrClientCertRefused) || errors.Is(err, session.ErrPoolClosed)
 }

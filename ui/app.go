@@ -12,14 +12,16 @@ import (
 
 	"github.com/ferryftps/ferry/assets"
 	"github.com/ferryftps/ferry/internal/buildinfo"
+	"github.com/ferryftps/ferry/internal/config"
 	"github.com/ferryftps/ferry/internal/demo"
-	"github.com/ferryftps/ferry/session"
+	"github.com/ferryftps/ferry/sites"
+	"github.com/ferryftps/ferry/trust"
 )
 
 // Run creates the application, opens the main window and blocks until the
 // user quits. It must be called from the main goroutine.
 func Run() {
-	dir, err := session.ConfigDir()
+	dir, err := config.Dir()
 	if err != nil {
 		fail(err)
 	}
@@ -97,13 +99,13 @@ func fail(err error) {
 
 // openEnv opens the stores of the config folder dir.
 func openEnv(a fyne.App, w fyne.Window, dir string) (Env, error) {
-	sites, err := session.OpenSiteStore(dir)
+	siteStore, err := sites.OpenStore(dir)
 	if err != nil {
 		return Env{}, err
 	}
-	trust, err := session.OpenTrustStore(dir)
+	trustStore, err := trust.OpenStore(dir)
 	if err != nil {
 		return Env{}, err
 	}
-	return Env{App: a, Win: w, Dir: dir, Sites: sites, Secrets: &session.Secrets{}, Trust: trust}, nil
+	return Env{App: a, Win: w, Dir: dir, Sites: siteStore, Secrets: &sites.Secrets{}, Trust: trustStore}, nil
 }

@@ -8,7 +8,9 @@ import (
 	"time"
 
 	"github.com/ferryftps/ferry/session"
+	"github.com/ferryftps/ferry/sites"
 	"github.com/ferryftps/ferry/transfers"
+	"github.com/ferryftps/ferry/trust"
 )
 
 // conns holds the app's open servers: one connection pool per site key.
@@ -17,11 +19,11 @@ import (
 // or a certificate decision through the app's dialogs. Safe from any
 // goroutine.
 type conns struct {
-	sites    *session.SiteStore // nil in tests without saved sites
+	sites    *sites.Store // nil in tests without saved sites
 	secrets  secretGetter
-	trust    *session.Trust
+	trust    *trust.Policy
 	log      session.Logger
-	prompter session.Prompter
+	prompter trust.Prompter
 	asker    passwordAsker
 	// concurrency returns the transfers per site the settings allow.
 	concurrency func() int
@@ -37,12 +39,12 @@ type conns struct {
 // server is one connected site.
 type server struct {
 	key  string
-	site session.Site
+	site sites.Site
 	pool *session.Pool
 }
 
 type known struct {
-	site     session.Site
+	site     sites.Site
 	password string
 }
 
@@ -61,7 +63,7 @@ var _ transfers.Connections = (*conns)(nil)
 
 // siteKey is how jobs name a server: a saved site by its id, any other by
 // its URL (which never holds a password).
-func siteKey(s session.Site) string {
+func siteKey(s sites.Site) string {
 	if s.ID != "" {
 		return "site:" + s.ID
 	}
@@ -69,7 +71,7 @@ func siteKey(s session.Site) string {
 }
 
 // siteName is how a person knows a server.
-func siteName(s session.Site) string {
+func siteName(s sites.Site) string {
 	if s.Name != "" {
 		return s.Name
 	}
@@ -79,7 +81,7 @@ func siteName(s session.Site) string {
 // Connect opens site with password ("" to look it up or ask), checks that
 // the server answers (the certificate question comes here), and returns
 // its pool. A site already open is reused unless its settings changed.
-func (c *conns) Connect(ctx context.Context, site session.Site, password string) (*server, error) {
+func (c *conns) Connect(ctx context.Context, site sites.Site, password string) (*server, error) {
 	key := siteKey(site)
 	c.mu.Lock()
 	if s, ok := c.open[key]; ok && s.site == site {
@@ -90,18 +92,18 @@ func (c *conns) Connect(ctx context.Context, site session.Site, password string)
 		return s, nil
 	}
 	c.mu.Unlock()
-	if password == "" && site.Logon != session.LogonAnonymous {
+	if password == "" && site.Logon != sites.LogonAnonymous {
 		var err error
 		if password, err = c.password(ctx, site); err != nil {
 			return nil, err
 		}
 	}
-	k := &session.Connector{Site: site, Password: password, Trust: c.trust, Prompter: c.prompter, Log: c.log}
+	k := &sites.Connector{Site: site, Password: password, Trust: c.trust, Prompter: c.prompter, Log: c.log}
 	if c.deadlines != nil {
 		k.Timeout, k.MinSpeed, k.MinSpeedTime = c.deadlines()
 	}
 	if site.ID != "" && site.ClientCert != "" && c.secrets != nil {
-		if pp, err := c.secrets.Get(ctx, site.ID, session.SecretKeyPassphrase); err == nil {
+		if pp, err := c.secrets.Get(ctx, site.ID, sites.SecretKeyPassphrase); err == nil {
 			k.ClientKeyPassphrase = pp
 		}
 	}
@@ -133,7 +135,7 @@ func (c *conns) Connect(ctx context.Context, site session.Site, password string)
 
 // password finds a site's password: remembered this run, the keyring for
 // a saved site with a normal logon, else a question.
-func (c *conns) password(ctx context.Context, site session.Site) (string, error) {
+func (c *conns) password(ctx context.Context, site sites.Site) (string, error) {
 	key := siteKey(site)
 	c.mu.Lock()
 	if k, ok := c.known[key]; ok && k.password != "" {
@@ -141,12 +143,12 @@ func (c *conns) password(ctx context.Context, site session.Site) (string, error)
 		return k.password, nil
 	}
 	c.mu.Unlock()
-	if site.ID != "" && site.Logon == session.LogonNormal && c.secrets != nil {
-		pw, err := c.secrets.Get(ctx, site.ID, session.SecretPassword)
+	if site.ID != "" && site.Logon == sites.LogonNormal && c.secrets != nil {
+		pw, err := c.secrets.Get(ctx, site.ID, sites.SecretPassword)
 		if err == nil {
 			return pw, nil
 		}
-		if !errors.Is(err, session.ErrNoSecret) && !errors.Is(err, session.ErrKeyringUnavailable) && !errors.Is(err, session.ErrKeyringTimeout) {
+		if !errors.Is(err, sites.ErrNoSecret) && !errors.Is(err, sites.ErrKeyringUnavailable) && !errors.Is(err, sites.ErrKeyringTimeout) {
 			return "", err
 		}
 	}
@@ -173,7 +175,7 @@ func (c *conns) Pool(ctx context.Context, key string) (*session.Pool, error) {
 	if ok {
 		return s.pool, nil
 	}
-	var site session.Site
+	var site sites.Site
 	switch {
 	case seen:
 		site = k.site
@@ -195,7 +197,7 @@ func (c *conns) Pool(ctx context.Context, key string) (*session.Pool, error) {
 
 // remember keeps a site's password in memory until Ferry quits (the demo
 // server's, or one typed with "remember until Ferry quits").
-func (c *conns) remember(site session.Site, password string) {
+func (c *conns) remember(site sites.Site, password string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.known == nil {

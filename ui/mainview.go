@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ferryftps/ferry/sites"
+	"github.com/ferryftps/ferry/trust"
 	"github.com/ferryftps/ferry/ui/internal/esc"
 	"github.com/ferryftps/ferry/ui/internal/uido"
 
@@ -36,9 +38,9 @@ type Env struct {
 	App     fyne.App
 	Win     fyne.Window
 	Dir     string // config folder
-	Sites   *session.SiteStore
-	Secrets *session.Secrets
-	Trust   *session.TrustStore
+	Sites   *sites.Store
+	Secrets *sites.Secrets
+	Trust   *trust.Store
 	// LocalHome is where the local pane starts ("" = the user's home).
 	LocalHome string
 }
@@ -109,7 +111,7 @@ func NewMainView(env Env) *MainView {
 	v.hub = session.NewLogHub(5000)
 	v.recents = recent.Open(env.Dir)
 	v.migrateRecent()
-	trust := &session.Trust{Store: env.Trust}
+	trust := &trust.Policy{Store: env.Trust}
 	v.conns = &conns{
 		sites: env.Sites, trust: trust, log: v.hub.Log,
 		prompter: &dialogs.Prompter{Win: env.Win}, asker: &dialogs.PasswordPrompter{Win: env.Win},
@@ -224,15 +226,15 @@ func (v *MainView) bar() fyne.CanvasObject {
 
 // quickSite turns the quick-connect fields into a site, and the folder
 // the URL names ("" for none).
-func (v *MainView) quickSite() (session.Site, error) {
+func (v *MainView) quickSite() (sites.Site, error) {
 	host := strings.TrimSpace(v.host.Text)
 	if host == "" {
-		return session.Site{}, errors.New("type the server's address (host name or ftpes:// URL)")
+		return sites.Site{}, errors.New("type the server's address (host name or ftpes:// URL)")
 	}
-	site, dir, err := session.ParseURL(host, false)
+	site, dir, err := sites.ParseURL(host, false)
 	site.RemoteDir = dir // relative to the login folder, or absolute
 	if err != nil {
-		if errors.Is(err, session.ErrPlainRefused) {
+		if errors.Is(err, sites.ErrPlainRefused) {
 			return site, errors.New("plain ftp:// is not encrypted: save it as a site with \"Plain FTP\" if you must use it")
 		}
 		return site, err
@@ -248,9 +250,9 @@ func (v *MainView) quickSite() (session.Site, error) {
 		site.Port = n
 	}
 	if site.User == "" {
-		site.Logon = session.LogonAnonymous
+		site.Logon = sites.LogonAnonymous
 	} else if v.password.Text == "" {
-		site.Logon = session.LogonAsk
+		site.Logon = sites.LogonAsk
 	}
 	site.TLS12Max = v.prefs.Bool(prefTLS12)
 	return site, site.Validate()
@@ -279,7 +281,7 @@ type attempt struct {
 // the login folder: see pane.RemoteFS.Home). Everything that
 // waits for the server runs on a goroutine, so a server that stalls never
 // holds up the window, and the Cancel button ends the attempt.
-func (v *MainView) connect(site session.Site, password string) {
+func (v *MainView) connect(site sites.Site, password string) {
 	v.endAttempt() // a newer connect replaces one under way
 	ctx, cancel := context.WithCancel(v.ctx)
 	a := &attempt{name: siteName(site), cancel: cancel}
@@ -372,12 +374,12 @@ func (v *MainView) showConnectButton(connecting bool) {
 }
 
 // connectError says what went wrong and what to do next.
-func connectError(site session.Site, err error) string {
+func connectError(site sites.Site, err error) string {
 	name := siteName(site)
 	switch {
 	case errors.Is(err, session.ErrAuth):
 		return "Could not log in to " + name + ": the server refused the user name or password. Check them and connect again."
-	case errors.Is(err, session.ErrCertRejected), errors.Is(err, context.Canceled):
+	case errors.Is(err, trust.ErrCertRejected), errors.Is(err, context.Canceled):
 		return "Not connected to " + name + ": you did not trust its certificate."
 	case errors.Is(err, session.ErrTLSRequired):
 		return "Could not connect to " + name + ": the server refused to encrypt the connection. Ferry never falls back to plain FTP."
@@ -436,13 +438,13 @@ func (v *MainView) showCertificate() {
 	v.certBusy = true
 	v.lock.Disable()
 	go func() {
-		var info session.CertInfo
+		var info trust.CertInfo
 		ok := false
 		c, err := s.pool.Browse(ctx)
 		if err == nil {
 			var cs tls.ConnectionState
 			if cs, ok = c.ConnectionState(); ok {
-				info = session.NewCertInfo(s.site.Host, s.site.EffectivePort(), cs, nil, time.Now())
+				info = trust.NewCertInfo(s.site.Host, s.site.EffectivePort(), cs, nil, time.Now())
 			}
 		}
 		v.do(func() {
@@ -544,7 +546,7 @@ func (v *MainView) showSites() {
 		sec = v.env.Secrets
 	}
 	m := sitemgr.New(v.env.Win, v.env.Sites, sec)
-	m.OnConnect = func(site session.Site, password string) { v.connect(site, password) }
+	m.OnConnect = func(site sites.Site, password string) { v.connect(site, password) }
 	m.Show()
 }
 

@@ -15,7 +15,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/ferryftps/ferry/internal/ftpslab"
-	"github.com/ferryftps/ferry/session"
+	"github.com/ferryftps/ferry/sites"
+	"github.com/ferryftps/ferry/trust"
 	"github.com/ferryftps/ferry/ui/internal/esc"
 	"github.com/ferryftps/ferry/ui/internal/uido"
 )
@@ -36,11 +37,11 @@ func newFixture(t *testing.T, home string) *fixture {
 	f := &fixture{t: t, dir: t.TempDir()}
 	t.Cleanup(uido.SetForTest(func(fn func()) { f.mu.Lock(); defer f.mu.Unlock(); fn() }))
 	a := test.NewTempApp(t)
-	sites, err := session.OpenSiteStore(f.dir)
+	sites, err := sites.OpenStore(f.dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	trust, err := session.OpenTrustStore(f.dir)
+	trust, err := trust.OpenStore(f.dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -231,7 +232,7 @@ func TestMainWindowLab(t *testing.T) {
 			t.Errorf("status bar TLS: %q", f.v.tlsLabel.Text)
 		}
 	})
-	store, _ := session.OpenTrustStore(f.dir)
+	store, _ := trust.OpenStore(f.dir)
 	if pins := store.List(); len(pins) != 1 {
 		t.Fatalf("trust store holds %d certificates after Always trust, want 1", len(pins))
 	}

@@ -11,7 +11,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/ferryftps/ferry/internal/recent"
-	"github.com/ferryftps/ferry/session"
+	"github.com/ferryftps/ferry/sites"
+	"github.com/ferryftps/ferry/trust"
 	"github.com/ferryftps/ferry/ui/internal/uido"
 )
 
@@ -25,11 +26,11 @@ func TestRecentConnections(t *testing.T) {
 	t.Cleanup(uido.SetForTest(onUI))
 	a := test.NewTempApp(t)
 	a.Preferences().SetString(prefRecent, "ftpes://old1@h.example/\nftpes://old2@h.example:2121/in")
-	sites, err := session.OpenSiteStore(dir)
+	sites, err := sites.OpenStore(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	trust, err := session.OpenTrustStore(dir)
+	trust, err := trust.OpenStore(dir)
 	if err != nil {
 		t.Fatal(err)
 	}

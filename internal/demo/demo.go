@@ -18,6 +18,7 @@ import (
 
 	"github.com/ferryftps/ferry/internal/ftpd"
 	"github.com/ferryftps/ferry/session"
+	"github.com/ferryftps/ferry/sites"
 )
 
 // User is the demo server's user name.
@@ -27,7 +28,7 @@ const User = "demo"
 type Server struct {
 	// Site is the explicit-FTPS site ("Demo server"); Implicit is the same
 	// folder over implicit FTPS.
-	Site, Implicit session.Site
+	Site, Implicit sites.Site
 	// Password is random, made for this run, and kept only in memory.
 	Password string
 	// Dir holds the server's files; Local is a folder of files to upload
@@ -78,9 +79,9 @@ func Start(opts Options) (*Server, error) {
 	if d.imp, err = ftpd.Start(cfg); err != nil {
 		return fail(err)
 	}
-	d.Site = session.Site{Name: "Demo server", Host: "127.0.0.1", Port: d.explicit.Port(), Encryption: session.Explicit,
+	d.Site = sites.Site{Name: "Demo server", Host: "127.0.0.1", Port: d.explicit.Port(), Encryption: session.Explicit,
 		User: User, LocalDir: d.Local, RemoteDir: "/", Notes: "Ferry's built-in demo: explicit FTPS on 127.0.0.1. It stops when Ferry quits."}
-	d.Implicit = session.Site{Name: "Demo server (implicit FTPS)", Host: "127.0.0.1", Port: d.imp.Port(), Encryption: session.Implicit,
+	d.Implicit = sites.Site{Name: "Demo server (implicit FTPS)", Host: "127.0.0.1", Port: d.imp.Port(), Encryption: session.Implicit,
 		User: User, LocalDir: d.Local, RemoteDir: "/", Notes: "The same folder over implicit FTPS."}
 	return d, nil
 }

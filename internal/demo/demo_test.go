@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ferryftps/ferry/session"
+	"github.com/ferryftps/ferry/sites"
 )
 
 // TestDemoLoopbackOnly runs a listing, a download and an upload over both
@@ -27,7 +28,7 @@ func TestDemoLoopbackOnly(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	for _, site := range []session.Site{d.Site, d.Implicit} {
+	for _, site := range []sites.Site{d.Site, d.Implicit} {
 		cfg := site.DialConfig()
 		cfg.VerifyServer = func(tls.ConnectionState) error { return nil } // the test checks sockets, not trust
 		c, err := session.Dial(ctx, cfg, User, d.Password)

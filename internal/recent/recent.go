@@ -17,7 +17,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/ferryftps/ferry/session"
+	"github.com/ferryftps/ferry/internal/config"
 )
 
 // FileName is the store's file in the config folder.
@@ -98,7 +98,7 @@ func (s *Store) update(merge func([]string) []string) ([]string, error) {
 		if err != nil {
 			return err
 		}
-		return session.WriteFileAtomic(s.Path(), append(data, '\n'), 0o600)
+		return config.WriteFileAtomic(s.Path(), append(data, '\n'), 0o600)
 	})
 	return out, err
 }

@@ -35,6 +35,7 @@ import (
 
 	"github.com/ferryftps/ferry/internal/ftpslab"
 	"github.com/ferryftps/ferry/session"
+	"github.com/ferryftps/ferry/sites"
 )
 
 // The app's window is 1200x780 (ui.show) and, with no window manager, sits
@@ -468,12 +469,12 @@ func TestSmokeLab(t *testing.T) {
 
 	// A saved site, so that the site manager has something to show.
 	config := t.TempDir()
-	sites, err := session.OpenSiteStore(config)
+	store, err := sites.OpenStore(config)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := sites.Add(session.Site{Name: "Office file server", Host: srv.Host, Port: srv.Port,
-		Encryption: session.Explicit, User: srv.User, Logon: session.LogonAsk, RemoteDir: "/incoming",
+	if _, err := store.Add(sites.Site{Name: "Office file server", Host: srv.Host, Port: srv.Port,
+		Encryption: session.Explicit, User: srv.User, Logon: sites.LogonAsk, RemoteDir: "/incoming",
 		Notes: "vsftpd in the smoke test's lab"}); err != nil {
 		t.Fatal(err)
 	}

@@ -14,9 +14,8 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/ferryftps/ferry/trust"
 	"github.com/ferryftps/ferry/ui/internal/esc"
-
-	"github.com/ferryftps/ferry/session"
 )
 
 // ShowCertificate asks, in a dialog over win, whether to trust the server's
@@ -27,14 +26,14 @@ import (
 // certificate, a loud warning and the old certificate beside the new one),
 // then the certificate's details. Cancel has the keyboard focus. Call it on
 // the UI goroutine; from another goroutine use Prompter.
-func ShowCertificate(win fyne.Window, q session.Question, onAnswer func(session.Answer)) {
+func ShowCertificate(win fyne.Window, q trust.Question, onAnswer func(trust.Answer)) {
 	newCertificatePrompt(win, q, onAnswer).show()
 }
 
 // ShowCertificateInfo shows the certificate info describes, read-only, in a
 // dialog over win with a Close button: for the lock icon of a connection.
 // Call it on the UI goroutine.
-func ShowCertificateInfo(win fyne.Window, info session.CertInfo) {
+func ShowCertificateInfo(win fyne.Window, info trust.CertInfo) {
 	newCertificateInfo(win, info).show()
 }
 
@@ -42,9 +41,9 @@ func ShowCertificateInfo(win fyne.Window, info session.CertInfo) {
 // the answer buttons are nil. Used on the UI goroutine only.
 type certDialog struct {
 	win      fyne.Window
-	info     session.CertInfo
+	info     trust.CertInfo
 	dlg      *dialog.CustomDialog
-	onAnswer func(session.Answer)
+	onAnswer func(trust.Answer)
 	done     bool   // answered or dismissed
 	unesc    func() // ends Escape's hold on this dialog
 
@@ -52,7 +51,7 @@ type certDialog struct {
 	close, copyFingerprint         *esc.Button
 }
 
-func newCertificatePrompt(win fyne.Window, q session.Question, onAnswer func(session.Answer)) *certDialog {
+func newCertificatePrompt(win fyne.Window, q trust.Question, onAnswer func(trust.Answer)) *certDialog {
 	c := &certDialog{win: win, info: q.Info, onAnswer: onAnswer}
 	c.copyFingerprint = esc.NewButton(win, "Copy fingerprint", theme.ContentCopyIcon(), widget.MediumImportance, c.copySHA256)
 	c.cancel = esc.NewButton(win, "Cancel", theme.CancelIcon(), widget.MediumImportance, c.reject)
@@ -72,11 +71,11 @@ func newCertificatePrompt(win fyne.Window, q session.Question, onAnswer func(ses
 	return c
 }
 
-func newCertificateInfo(win fyne.Window, info session.CertInfo) *certDialog {
+func newCertificateInfo(win fyne.Window, info trust.CertInfo) *certDialog {
 	c := &certDialog{win: win, info: info}
 	c.copyFingerprint = esc.NewButton(win, "Copy fingerprint", theme.ContentCopyIcon(), widget.MediumImportance, c.copySHA256)
 	c.close = esc.NewButton(win, "Close", nil, widget.MediumImportance, c.dismiss)
-	body := certBody(session.Question{Info: info}, false, c.copyFingerprint)
+	body := certBody(trust.Question{Info: info}, false, c.copyFingerprint)
 	c.dlg = dialog.NewCustomWithoutButtons("Certificate of "+info.Host, c.scroll(body), win)
 	c.dlg.SetButtons([]fyne.CanvasObject{c.close})
 	return c
@@ -101,11 +100,11 @@ func (c *certDialog) show() {
 	}
 }
 
-func (c *certDialog) acceptOnce()   { c.answer(session.TrustOnce) }
-func (c *certDialog) acceptAlways() { c.answer(session.TrustAlways) }
-func (c *certDialog) reject()       { c.answer(session.Reject) }
+func (c *certDialog) acceptOnce()   { c.answer(trust.Once) }
+func (c *certDialog) acceptAlways() { c.answer(trust.Always) }
+func (c *certDialog) reject()       { c.answer(trust.Reject) }
 
-func (c *certDialog) answer(a session.Answer) {
+func (c *certDialog) answer(a trust.Answer) {
 	if c.done {
 		return
 	}
@@ -136,7 +135,7 @@ func (c *certDialog) copySHA256() {
 
 // certBody lays out what a person reads: the loud part first (a changed
 // certificate, the problems), then the details.
-func certBody(q session.Question, prompt bool, copyFingerprint *esc.Button) *fyne.Container {
+func certBody(q trust.Question, prompt bool, copyFingerprint *esc.Button) *fyne.Container {
 	info := q.Info
 	var rows []fyne.CanvasObject
 	switch {
@@ -186,7 +185,7 @@ func certBody(q session.Question, prompt bool, copyFingerprint *esc.Button) *fyn
 // certWarnings says in plain words, one sentence each, what is wrong with
 // the certificate: who vouches for it, its dates, the servers it is for,
 // then weak algorithms. A changed certificate is told apart (certBody).
-func certWarnings(info session.CertInfo) []string {
+func certWarnings(info trust.CertInfo) []string {
 	var w []string
 	switch {
 	case info.SelfSigned && info.ChainError != "":
@@ -217,7 +216,7 @@ func certWarnings(info session.CertInfo) []string {
 	return w
 }
 
-func hostWarning(info session.CertInfo) string {
+func hostWarning(info trust.CertInfo) string {
 	names := append(slices.Clip(info.DNSNames), info.IPAddresses...)
 	if len(names) == 0 && info.Subject.CN != "" {
 		names = []string{info.Subject.CN}
@@ -243,8 +242,8 @@ func notice(icon fyne.Resource, text *widget.Label) fyne.CanvasObject {
 
 // compareCerts puts the certificate trusted before beside the one the
 // server presents now.
-func compareCerts(prev *session.CertInfo, now session.CertInfo) fyne.CanvasObject {
-	column := func(title string, info *session.CertInfo) fyne.CanvasObject {
+func compareCerts(prev *trust.CertInfo, now trust.CertInfo) fyne.CanvasObject {
+	column := func(title string, info *trust.CertInfo) fyne.CanvasObject {
 		rows := []fyne.CanvasObject{&widget.Label{Text: title, TextStyle: fyne.TextStyle{Bold: true}}}
 		if info == nil {
 			return container.NewVBox(append(rows, &widget.Label{Text: "Not known."})...)
@@ -261,7 +260,7 @@ func compareCerts(prev *session.CertInfo, now session.CertInfo) fyne.CanvasObjec
 }
 
 // certDetails is the details grid: one row per fact.
-func certDetails(info session.CertInfo, copyFingerprint *esc.Button) fyne.CanvasObject {
+func certDetails(info trust.CertInfo, copyFingerprint *esc.Button) fyne.CanvasObject {
 	tls := "not known"
 	if info.TLSVersion != "" {
 		tls = info.TLSVersion
@@ -331,7 +330,7 @@ func fingerprintLines(fp string, perLine int) string {
 	return strings.Join(lines, "\n")
 }
 
-func certAddr(info session.CertInfo) string {
+func certAddr(info trust.CertInfo) string {
 	return net.JoinHostPort(info.Host, strconv.Itoa(info.Port))
 }
 

@@ -10,7 +10,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/ferryftps/ferry/session"
+	"github.com/ferryftps/ferry/trust"
 	"github.com/ferryftps/ferry/ui/internal/esc"
 )
 
@@ -25,7 +25,7 @@ func TestCertWarnings(t *testing.T) {
 	c := newTestCerts(t)
 	for _, tc := range []struct {
 		name string
-		info session.CertInfo
+		info trust.CertInfo
 		want []string
 	}{
 		{"vouched for", c.info("ftp.example.com", c.good, c.ca), nil},
@@ -36,7 +36,7 @@ func TestCertWarnings(t *testing.T) {
 		{"another server", c.info("files.example.com", c.good, c.ca),
 			[]string{"It is for another server (ftp.example.com), not for files.example.com."}},
 		{"authority not presented", c.info("ftp.example.com", c.good), nil},
-		{"self-signed, expired, other server", session.NewCertInfo("ftp.example.org", 21,
+		{"self-signed, expired, other server", trust.NewCertInfo("ftp.example.org", 21,
 			tlsState(c.self), c.roots, leafUntil.AddDate(0, 0, 1)),
 			[]string{selfSignedWarning, "It expired on 1 Sep 2027.", "It is for another server (ftp.example.com), not for ftp.example.org."}},
 	} {
@@ -49,7 +49,7 @@ func TestCertWarnings(t *testing.T) {
 	}
 
 	t.Run("signed by an unknown authority", func(t *testing.T) {
-		info := session.NewCertInfo("ftp.example.com", 21, tlsState(c.good, c.ca), emptyPool(), testNow)
+		info := trust.NewCertInfo("ftp.example.com", 21, tlsState(c.good, c.ca), emptyPool(), testNow)
 		want := []string{"The certificate is signed by an unknown authority (Ferry Test CA)."}
 		if got := certWarnings(info); !slices.Equal(got, want) {
 			t.Errorf("warnings:\n got %q\nwant %q", got, want)
@@ -62,7 +62,7 @@ func TestCertificateDialogShowsWarnings(t *testing.T) {
 	all := []string{selfSignedWarning, expiredWarning, notYetWarning, wrongHostWarning}
 	for _, tc := range []struct {
 		name string
-		info session.CertInfo
+		info trust.CertInfo
 		want string // the one warning shown; "" for none
 	}{
 		{"vouched for", c.info("ftp.example.com", c.good, c.ca), ""},
@@ -73,7 +73,7 @@ func TestCertificateDialogShowsWarnings(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			w := newTestWindow(t)
-			ShowCertificate(w, session.Question{Info: tc.info}, func(session.Answer) {})
+			ShowCertificate(w, trust.Question{Info: tc.info}, func(trust.Answer) {})
 			top := topOverlay(t, w)
 			for _, warning := range all {
 				if got := hasLabel(top, warning); got != (warning == tc.want) {
@@ -89,23 +89,23 @@ func TestCertificateDialogShowsWarnings(t *testing.T) {
 
 func TestCertificateAnswers(t *testing.T) {
 	c := newTestCerts(t)
-	q := session.Question{Info: c.info("ftp.example.com", c.self)}
+	q := trust.Question{Info: c.info("ftp.example.com", c.self)}
 	for _, tc := range []struct {
 		button string
-		want   session.Answer
+		want   trust.Answer
 	}{
-		{"Trust once", session.TrustOnce},
-		{"Always trust", session.TrustAlways},
-		{"Cancel", session.Reject},
+		{"Trust once", trust.Once},
+		{"Always trust", trust.Always},
+		{"Cancel", trust.Reject},
 	} {
 		t.Run(tc.button, func(t *testing.T) {
 			w := newTestWindow(t)
-			var got []session.Answer
-			ShowCertificate(w, q, func(a session.Answer) { got = append(got, a) })
+			var got []trust.Answer
+			ShowCertificate(w, q, func(a trust.Answer) { got = append(got, a) })
 			b := button(t, topOverlay(t, w), tc.button)
 			test.Tap(b)
 			test.Tap(b) // a second tap on a closed dialog answers nothing
-			if !slices.Equal(got, []session.Answer{tc.want}) {
+			if !slices.Equal(got, []trust.Answer{tc.want}) {
 				t.Errorf("answers %v, want [%v]", got, tc.want)
 			}
 			if top := w.Canvas().Overlays().Top(); top != nil {
@@ -120,11 +120,11 @@ func TestCertificateSafeDefault(t *testing.T) {
 	prev := c.info("ftp.example.com", c.self)
 	for _, changed := range []bool{false, true} {
 		w := newTestWindow(t)
-		q := session.Question{Info: c.info("ftp.example.com", c.selfNew)}
+		q := trust.Question{Info: c.info("ftp.example.com", c.selfNew)}
 		if changed {
 			q.Changed, q.Previous = true, &prev
 		}
-		d := newCertificatePrompt(w, q, func(session.Answer) {})
+		d := newCertificatePrompt(w, q, func(trust.Answer) {})
 		d.show()
 		if f := w.Canvas().Focused(); f != d.cancel {
 			t.Errorf("changed=%v: focus on %v, want Cancel", changed, f)
@@ -141,10 +141,10 @@ func TestCertificateSafeDefault(t *testing.T) {
 			}
 		}
 		// Space on the focused button answers Cancel.
-		var got session.Answer = -1
-		d.onAnswer = func(a session.Answer) { got = a }
+		var got trust.Answer = -1
+		d.onAnswer = func(a trust.Answer) { got = a }
 		w.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
-		if got != session.Reject {
+		if got != trust.Reject {
 			t.Errorf("changed=%v: Space answered %v, want reject", changed, got)
 		}
 	}
@@ -189,15 +189,15 @@ func TestCertificateGolden(t *testing.T) {
 	c := newTestCerts(t)
 	t.Run("self-signed", func(t *testing.T) {
 		w := newTestWindow(t)
-		ShowCertificate(w, session.Question{Info: c.info("ftp.example.com", c.self)}, func(session.Answer) {})
+		ShowCertificate(w, trust.Question{Info: c.info("ftp.example.com", c.self)}, func(trust.Answer) {})
 		test.AssertRendersToMarkup(t, "cert_selfsigned.xml", w.Canvas())
 		capture(t, w, "cert_selfsigned.png")
 	})
 	t.Run("changed", func(t *testing.T) {
 		w := newTestWindow(t)
 		prev := c.info("ftp.example.com", c.self)
-		q := session.Question{Info: c.info("ftp.example.com", c.selfNew), Changed: true, Previous: &prev}
-		ShowCertificate(w, q, func(session.Answer) {})
+		q := trust.Question{Info: c.info("ftp.example.com", c.selfNew), Changed: true, Previous: &prev}
+		ShowCertificate(w, q, func(trust.Answer) {})
 		test.AssertRendersToMarkup(t, "cert_changed.xml", w.Canvas())
 		capture(t, w, "cert_changed.png")
 	})
@@ -205,10 +205,10 @@ func TestCertificateGolden(t *testing.T) {
 
 func TestPrompter(t *testing.T) {
 	c := newTestCerts(t)
-	q := session.Question{Info: c.info("ftp.example.com", c.self)}
+	q := trust.Question{Info: c.info("ftp.example.com", c.self)}
 
 	type result struct {
-		a   session.Answer
+		a   trust.Answer
 		err error
 	}
 	start := func(ctx context.Context, p *Prompter) <-chan result {
@@ -231,7 +231,7 @@ func TestPrompter(t *testing.T) {
 		d := <-shown
 		test.Tap(d.trustAlways)
 		r := <-res
-		if r.err != nil || r.a != session.TrustAlways {
+		if r.err != nil || r.a != trust.Always {
 			t.Errorf("AskTrust = %v, %v; want always trust, nil", r.a, r.err)
 		}
 		if w.Canvas().Overlays().Top() != nil {
@@ -246,7 +246,7 @@ func TestPrompter(t *testing.T) {
 		d := <-shown
 		cancel()
 		r := <-res
-		if !errors.Is(r.err, context.Canceled) || r.a != session.Reject {
+		if !errors.Is(r.err, context.Canceled) || r.a != trust.Reject {
 			t.Errorf("AskTrust = %v, %v; want reject, context.Canceled", r.a, r.err)
 		}
 		if w.Canvas().Overlays().Top() != nil {
@@ -271,7 +271,7 @@ func TestPrompter(t *testing.T) {
 		default:
 		}
 		test.Tap(d.cancel)
-		if r := <-first; r.err != nil || r.a != session.Reject {
+		if r := <-first; r.err != nil || r.a != trust.Reject {
 			t.Errorf("first AskTrust = %v, %v; want reject, nil", r.a, r.err)
 		}
 	})

@@ -7,8 +7,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 
-	"github.com/ferryftps/ferry/session"
 	"github.com/ferryftps/ferry/transfers"
+	"github.com/ferryftps/ferry/trust"
 	"github.com/ferryftps/ferry/ui/internal/esc"
 )
 
@@ -29,15 +29,15 @@ func escape(w fyne.Window) {
 // button would, whatever has the focus, and closes only the newest.
 func TestEscapeCancels(t *testing.T) {
 	certs := newTestCerts(t)
-	q := session.Question{Info: certs.info("ftp.example.com", certs.self)}
+	q := trust.Question{Info: certs.info("ftp.example.com", certs.self)}
 	for _, tc := range []struct {
 		name string
 		show func(w fyne.Window, answered func(string))
 		want string
 	}{
 		{"certificate, Cancel focused", func(w fyne.Window, answered func(string)) {
-			ShowCertificate(w, q, func(a session.Answer) { answered(a.String()) })
-		}, session.Reject.String()},
+			ShowCertificate(w, q, func(a trust.Answer) { answered(a.String()) })
+		}, trust.Reject.String()},
 		{"certificate details", func(w fyne.Window, answered func(string)) {
 			ShowCertificateInfo(w, q.Info)
 		}, ""},

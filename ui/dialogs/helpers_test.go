@@ -19,7 +19,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/ferryftps/ferry/session"
+	"github.com/ferryftps/ferry/trust"
 	"github.com/ferryftps/ferry/ui/internal/esc"
 )
 
@@ -116,8 +116,8 @@ func newTestCerts(t *testing.T) testCerts {
 }
 
 // info describes chain as presented by host:21, checked against roots.
-func (c testCerts) info(host string, chain ...*x509.Certificate) session.CertInfo {
-	return session.NewCertInfo(host, 21, tlsState(chain...), c.roots, testNow)
+func (c testCerts) info(host string, chain ...*x509.Certificate) trust.CertInfo {
+	return trust.NewCertInfo(host, 21, tlsState(chain...), c.roots, testNow)
 }
 
 func tlsState(chain ...*x509.Certificate) tls.ConnectionState {

@@ -4,8 +4,7 @@ import (
 	"context"
 
 	"fyne.io/fyne/v2"
-
-	"github.com/ferryftps/ferry/session"
+	"github.com/ferryftps/ferry/trust"
 )
 
 // Prompter asks a person, with the certificate dialog of ShowCertificate,
@@ -20,15 +19,15 @@ type Prompter struct {
 	shown func(*certDialog) // for tests: called on the UI goroutine once shown
 }
 
-var _ session.Prompter = (*Prompter)(nil)
+var _ trust.Prompter = (*Prompter)(nil)
 
 // AskTrust shows the certificate dialog for q (through fyne.Do) and waits
 // for the person's answer: session.TrustOnce, session.TrustAlways, or
 // session.Reject for Cancel, with a nil error. When ctx ends first, it hides
 // the dialog and returns session.Reject and ctx.Err(). It must not be called
 // on the UI goroutine, which would wait for itself.
-func (p *Prompter) AskTrust(ctx context.Context, q session.Question) (session.Answer, error) {
-	a, err := ask(ctx, &p.slot, func(reply func(session.Answer)) func() {
+func (p *Prompter) AskTrust(ctx context.Context, q trust.Question) (trust.Answer, error) {
+	a, err := ask(ctx, &p.slot, func(reply func(trust.Answer)) func() {
 		d := newCertificatePrompt(p.Win, q, reply)
 		d.show()
 		if p.shown != nil {
@@ -37,7 +36,7 @@ func (p *Prompter) AskTrust(ctx context.Context, q session.Question) (session.An
 		return d.dismiss
 	})
 	if err != nil {
-		return session.Reject, err
+		return trust.Reject, err
 	}
 	return a, nil
 }

@@ -12,9 +12,8 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/ferryftps/ferry/trust"
 	"github.com/ferryftps/ferry/ui/internal/esc"
-
-	"github.com/ferryftps/ferry/session"
 )
 
 // NewTrustedList shows the certificates trusted always in store, for a
@@ -25,13 +24,13 @@ import (
 // shows "No certificates trusted yet.". Dialogs open over win. The list is
 // read from store when made and after each removal. store must not be nil.
 // Call it, and use the object, on the UI goroutine.
-func NewTrustedList(store *session.TrustStore, win fyne.Window) fyne.CanvasObject {
+func NewTrustedList(store *trust.Store, win fyne.Window) fyne.CanvasObject {
 	return newTrustedList(store, win).content
 }
 
 // ShowTrusted opens NewTrustedList in a dialog over win, with a Close
 // button. Call it on the UI goroutine.
-func ShowTrusted(win fyne.Window, store *session.TrustStore) {
+func ShowTrusted(win fyne.Window, store *trust.Store) {
 	t := newTrustedList(store, win)
 	d := dialog.NewCustom("Trusted certificates", "Close", t.content, win)
 	d.Resize(dialogSize(win, 640, 420).AddWidthHeight(32, 120))
@@ -42,7 +41,7 @@ func ShowTrusted(win fyne.Window, store *session.TrustStore) {
 // trustedList is the list of trusted certificates. Used on the UI
 // goroutine only.
 type trustedList struct {
-	store *session.TrustStore
+	store *trust.Store
 	win   fyne.Window
 	now   func() time.Time
 
@@ -55,12 +54,12 @@ type trustedList struct {
 
 // trustedRow is one entry with what its row shows.
 type trustedRow struct {
-	entry session.TrustEntry
-	info  session.CertInfo
+	entry trust.Entry
+	info  trust.CertInfo
 	ok    bool // info could be read from the stored certificate
 }
 
-func newTrustedList(store *session.TrustStore, win fyne.Window) *trustedList {
+func newTrustedList(store *trust.Store, win fyne.Window) *trustedList {
 	t := &trustedList{store: store, win: win, now: time.Now}
 	t.list = &widget.List{Length: t.length, CreateItem: t.createItem, UpdateItem: t.updateItem}
 	t.empty = &widget.Label{Text: "No certificates trusted yet.", Alignment: fyne.TextAlignCenter, Importance: widget.LowImportance}
@@ -153,7 +152,7 @@ func shortFingerprint(fp string) string {
 
 // trustedDates is a row's last line: "Trusted since 2 Jan 2026  ·  valid
 // until 2 Jan 2027".
-func trustedDates(e session.TrustEntry, now time.Time) string {
+func trustedDates(e trust.Entry, now time.Time) string {
 	var parts []string
 	if !e.Added.IsZero() {
 		parts = append(parts, "trusted since "+day(e.Added))
@@ -197,7 +196,7 @@ func (t *trustedList) askRemove(id int) {
 	t.confirm.Show()
 }
 
-func (t *trustedList) remove(e session.TrustEntry) {
+func (t *trustedList) remove(e trust.Entry) {
 	if err := t.store.Remove(e.Host, e.Port); err != nil {
 		esc.ShowError(err, t.win)
 	}

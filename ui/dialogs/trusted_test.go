@@ -6,13 +6,12 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
-
-	"github.com/ferryftps/ferry/session"
+	"github.com/ferryftps/ferry/trust"
 )
 
-func openStore(t *testing.T) *session.TrustStore {
+func openStore(t *testing.T) *trust.Store {
 	t.Helper()
-	store, err := session.OpenTrustStore(t.TempDir())
+	store, err := trust.OpenStore(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +32,7 @@ func trustedItems(o fyne.CanvasObject) map[string]*trustedItem {
 func TestTrustedListRemove(t *testing.T) {
 	c := newTestCerts(t)
 	store := openStore(t)
-	for _, info := range []session.CertInfo{
+	for _, info := range []trust.CertInfo{
 		c.info("ftp.example.com", c.self),
 		c.info("a.example", c.wrongHost, c.ca),
 	} {
@@ -84,7 +83,7 @@ func TestTrustedListRemove(t *testing.T) {
 	if _, ok := store.Lookup("ftp.example.com", 21); ok {
 		t.Error("the certificate is still trusted after Remove")
 	}
-	reopened, err := session.OpenTrustStore(strings.TrimSuffix(store.Path(), "/"+session.TrustFileName))
+	reopened, err := trust.OpenStore(strings.TrimSuffix(store.Path(), "/"+trust.FileName))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 	"unicode"
 
 	"github.com/ferryftps/ferry/session"
+	"github.com/ferryftps/ferry/sites"
 )
 
 // Entry is one file, folder or link in a listing.
@@ -199,7 +200,7 @@ func (LocalFS) Display(p string) string { return p }
 // concurrent use (the browse connection serialises operations).
 type RemoteFS struct {
 	pool  *session.Pool
-	site  session.Site
+	site  sites.Site
 	login atomic.Pointer[string] // the login folder, once Home has asked
 }
 
@@ -208,7 +209,7 @@ var _ FS = (*RemoteFS)(nil)
 // NewRemoteFS browses the server behind pool; site gives the starting
 // folder (RemoteDir, else the server's initial folder) and the URLs that
 // Display returns.
-func NewRemoteFS(pool *session.Pool, site session.Site) *RemoteFS {
+func NewRemoteFS(pool *session.Pool, site sites.Site) *RemoteFS {
 	return &RemoteFS{pool: pool, site: site}
 }
 

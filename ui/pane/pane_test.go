@@ -25,6 +25,7 @@ import (
 	"github.com/ferryftps/ferry/internal/ftpd"
 	"github.com/ferryftps/ferry/internal/ftpd/ftpdtest"
 	"github.com/ferryftps/ferry/session"
+	"github.com/ferryftps/ferry/sites"
 	"github.com/ferryftps/ferry/ui/internal/esc"
 )
 
@@ -979,7 +980,7 @@ func startServer(t *testing.T, root string, listing func(string) []string) (*Rem
 	d := ftpdtest.Start(t, ftpd.Config{Root: root, Listing: listing})
 	d.Conns = 1
 	pool, _ := d.Pool(context.Background(), "pane")
-	return NewRemoteFS(pool, session.Site{Host: "127.0.0.1", Port: d.Port, Encryption: session.Explicit, User: ftpdtest.User}), d.Port
+	return NewRemoteFS(pool, sites.Site{Host: "127.0.0.1", Port: d.Port, Encryption: session.Explicit, User: ftpdtest.User}), d.Port
 }
 
 // TestRemoteFS runs RemoteFS against the in-process FTPS server.

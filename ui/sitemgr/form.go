@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/ferryftps/ferry/session"
+	"github.com/ferryftps/ferry/sites"
 	"github.com/ferryftps/ferry/ui/internal/esc"
 )
 
@@ -25,10 +26,10 @@ var (
 		session.Implicit: "FTPS implicit",
 		session.Plain:    "Plain FTP (insecure)",
 	}
-	logonLabels = map[session.LogonType]string{
-		session.LogonNormal:    "Normal",
-		session.LogonAsk:       "Ask for password",
-		session.LogonAnonymous: "Anonymous",
+	logonLabels = map[sites.LogonType]string{
+		sites.LogonNormal:    "Normal",
+		sites.LogonAsk:       "Ask for password",
+		sites.LogonAnonymous: "Anonymous",
 	}
 )
 
@@ -41,13 +42,13 @@ func encFromLabel(l string) session.Encryption {
 	return session.Explicit
 }
 
-func logonFromLabel(l string) session.LogonType {
+func logonFromLabel(l string) sites.LogonType {
 	for t, s := range logonLabels {
 		if s == l {
 			return t
 		}
 	}
-	return session.LogonNormal
+	return sites.LogonNormal
 }
 
 // What the password status line says.
@@ -82,9 +83,9 @@ func keyringState(err error) pwState {
 	switch {
 	case err == nil:
 		return pwSaved
-	case errors.Is(err, session.ErrNoSecret):
+	case errors.Is(err, sites.ErrNoSecret):
 		return pwNone
-	case errors.Is(err, session.ErrKeyringTimeout), errors.Is(err, context.DeadlineExceeded):
+	case errors.Is(err, sites.ErrKeyringTimeout), errors.Is(err, context.DeadlineExceeded):
 		return pwTimeout
 	}
 	return pwUnavailable
@@ -128,9 +129,9 @@ type form struct {
 
 	saveBtn, connectBtn, closeBtn *widget.Button
 
-	editing    bool         // the form is shown
-	cur        session.Site // the site as last loaded or saved; ID "" for a new one
-	loaded     formState    // the form as last loaded or saved
+	editing    bool       // the form is shown
+	cur        sites.Site // the site as last loaded or saved; ID "" for a new one
+	loaded     formState  // the form as last loaded or saved
 	pw         pwState
 	gen        int // bumped whenever the form shows another site: late keyring answers are dropped
 	connecting bool
@@ -151,14 +152,14 @@ func (m *Manager) buildForm() fyne.CanvasObject {
 	f.port = m.entry("21 (default)")
 	f.enc = &widget.Select{Options: []string{encLabels[session.Explicit], encLabels[session.Implicit], encLabels[session.Plain]}, OnChanged: m.encChanged}
 	f.host = m.entry("ftp.example.com")
-	f.logon = &widget.Select{Options: []string{logonLabels[session.LogonNormal], logonLabels[session.LogonAsk], logonLabels[session.LogonAnonymous]}, OnChanged: m.logonChanged}
+	f.logon = &widget.Select{Options: []string{logonLabels[sites.LogonNormal], logonLabels[sites.LogonAsk], logonLabels[sites.LogonAnonymous]}, OnChanged: m.logonChanged}
 	f.user = m.entry("")
 	f.password = esc.NewPasswordEntry(m.win)
 	f.password.OnChanged = m.passwordTyped
 	f.pwStatus = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance}
 	f.forget = &widget.Button{Text: "Forget password", OnTapped: m.forgetPassword}
 	f.tls12 = &widget.Check{Text: "Use TLS 1.2 at most (for servers whose TLS 1.3 is broken)"}
-	f.maxConns = m.entry(fmt.Sprintf("%d (default)", session.DefaultMaxConns))
+	f.maxConns = m.entry(fmt.Sprintf("%d (default)", sites.DefaultMaxConns))
 	f.localDir = m.entry("Ferry's default")
 	f.remoteDir = m.entry("The login folder; www is inside it, /srv/www absolute")
 	f.clientCert = m.entry("None (PEM or PKCS#12 file)")
@@ -270,7 +271,7 @@ func (m *Manager) setError(msg string) {
 
 // loadSite shows site s in the form; checkKeyring asks the keyring whether
 // it holds the site's password.
-func (m *Manager) loadSite(s session.Site, checkKeyring bool) {
+func (m *Manager) loadSite(s sites.Site, checkKeyring bool) {
 	m.gen++
 	m.cur = s
 	m.fill(s)
@@ -282,7 +283,7 @@ func (m *Manager) loadSite(s session.Site, checkKeyring bool) {
 }
 
 // fill puts site s in the form, with an empty password entry.
-func (m *Manager) fill(s session.Site) {
+func (m *Manager) fill(s sites.Site) {
 	num := func(n int) string {
 		if n == 0 {
 			return ""
@@ -323,7 +324,7 @@ func (m *Manager) dirty() bool {
 
 // siteFromForm returns base changed as the form says. The password is not
 // part of a Site.
-func siteFromForm(f formState, base session.Site) (session.Site, error) {
+func siteFromForm(f formState, base sites.Site) (sites.Site, error) {
 	s := base
 	s.Name = strings.TrimSpace(f.name)
 	s.Folder = strings.TrimSpace(f.folder)
@@ -363,7 +364,7 @@ func optionalInt(text, what string) (int, error) {
 
 func (m *Manager) encChanged(label string) {
 	e := encFromLabel(label)
-	m.port.SetPlaceHolder(fmt.Sprintf("%d (default)", session.DefaultPort(e)))
+	m.port.SetPlaceHolder(fmt.Sprintf("%d (default)", sites.DefaultPort(e)))
 	if e == session.Plain {
 		m.plainWarn.Show()
 	} else {
@@ -380,9 +381,9 @@ func (m *Manager) passwordTyped(string) { m.updatePassword() }
 func (m *Manager) updatePassword() {
 	var text string
 	importance := widget.LowImportance
-	normal := logonFromLabel(m.logon.Selected) == session.LogonNormal
+	normal := logonFromLabel(m.logon.Selected) == sites.LogonNormal
 	switch {
-	case !normal && logonFromLabel(m.logon.Selected) == session.LogonAsk:
+	case !normal && logonFromLabel(m.logon.Selected) == sites.LogonAsk:
 		text = statusAsk
 	case !normal:
 		text = statusAnonymous
@@ -436,7 +437,7 @@ func (m *Manager) checkPassword() {
 		if err := sec.Available(ctx); err != nil {
 			st = keyringState(err)
 		} else if id != "" {
-			_, err := sec.Get(ctx, id, session.SecretPassword)
+			_, err := sec.Get(ctx, id, sites.SecretPassword)
 			st = keyringState(err)
 		}
 		return func() {
@@ -483,9 +484,9 @@ func (m *Manager) save() bool {
 	m.loaded = m.readForm()
 	m.setError("")
 	switch {
-	case site.Logon == session.LogonNormal && st.password != "":
+	case site.Logon == sites.LogonNormal && st.password != "":
 		m.storePassword(site.ID, st.password)
-	case site.Logon != session.LogonNormal && wasSaved && (had == pwSaved || had == pwChecking):
+	case site.Logon != sites.LogonNormal && wasSaved && (had == pwSaved || had == pwChecking):
 		m.deletePassword() // "ask" and anonymous never keep one
 	case had == pwChecking || had == pwSaving:
 		m.checkPassword()
@@ -503,7 +504,7 @@ func (m *Manager) storePassword(id, password string) {
 	m.updatePassword()
 	gen, sec := m.gen, m.secrets
 	m.background(1, func(ctx context.Context) func() {
-		err := sec.Set(ctx, id, session.SecretPassword, password)
+		err := sec.Set(ctx, id, sites.SecretPassword, password)
 		return func() { m.passwordStored(gen, id, err) }
 	})
 }
@@ -518,8 +519,8 @@ func (m *Manager) passwordStored(gen int, id string, err error) {
 		return
 	}
 	site, ok := m.store.Get(id)
-	if ok && site.Logon == session.LogonNormal {
-		site.Logon = session.LogonAsk
+	if ok && site.Logon == sites.LogonNormal {
+		site.Logon = sites.LogonAsk
 		if uerr := m.store.Update(site); uerr != nil {
 			err = errors.Join(err, uerr)
 		}
@@ -531,8 +532,8 @@ func (m *Manager) passwordStored(gen int, id string, err error) {
 		return
 	}
 	m.pw = keyringState(err)
-	m.cur.Logon = session.LogonAsk
-	m.logon.SetSelected(logonLabels[session.LogonAsk])
+	m.cur.Logon = sites.LogonAsk
+	m.logon.SetSelected(logonLabels[sites.LogonAsk])
 	m.loaded.logon = m.logon.Selected
 	m.reload()
 	m.setError(msg)
@@ -551,7 +552,7 @@ func (m *Manager) deletePassword() {
 	m.updatePassword()
 	gen, id, sec := m.gen, m.cur.ID, m.secrets
 	m.background(1, func(ctx context.Context) func() {
-		err := sec.Delete(ctx, id, session.SecretPassword)
+		err := sec.Delete(ctx, id, sites.SecretPassword)
 		return func() {
 			if gen != m.gen {
 				return
@@ -574,14 +575,14 @@ func (m *Manager) connect() {
 		return
 	}
 	typed := ""
-	if logonFromLabel(m.logon.Selected) == session.LogonNormal {
+	if logonFromLabel(m.logon.Selected) == sites.LogonNormal {
 		typed = m.password.Text
 	}
 	if (m.cur.ID == "" || m.dirty()) && !m.save() {
 		return
 	}
 	site := m.cur
-	if site.Logon != session.LogonNormal || typed != "" {
+	if site.Logon != sites.LogonNormal || typed != "" {
 		m.finishConnect(site, typed)
 		return
 	}
@@ -591,7 +592,7 @@ func (m *Manager) connect() {
 	m.updatePassword()
 	gen, sec := m.gen, m.secrets
 	m.background(1, func(ctx context.Context) func() {
-		pw, err := sec.Get(ctx, site.ID, session.SecretPassword)
+		pw, err := sec.Get(ctx, site.ID, sites.SecretPassword)
 		return func() {
 			m.connecting = false
 			m.updateButtons()
@@ -608,7 +609,7 @@ func (m *Manager) connect() {
 	})
 }
 
-func (m *Manager) finishConnect(site session.Site, password string) {
+func (m *Manager) finishConnect(site sites.Site, password string) {
 	m.hide()
 	if m.OnConnect != nil {
 		m.OnConnect(site, password)

@@ -13,21 +13,21 @@ package sitemgr
 import (
 	"context"
 	"fmt"
-	"github.com/ferryftps/ferry/ui/dialogs"
-	"github.com/ferryftps/ferry/ui/internal/esc"
-	"github.com/ferryftps/ferry/ui/internal/uido"
 	"path"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/ferryftps/ferry/sites"
+	"github.com/ferryftps/ferry/ui/dialogs"
+	"github.com/ferryftps/ferry/ui/internal/esc"
+	"github.com/ferryftps/ferry/ui/internal/uido"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
-
-	"github.com/ferryftps/ferry/session"
 )
 
 // Secrets is the keyring as the site manager uses it; *session.Secrets is
@@ -50,7 +50,7 @@ type Secrets interface {
 	Available(ctx context.Context) error
 }
 
-var _ Secrets = (*session.Secrets)(nil)
+var _ Secrets = (*sites.Secrets)(nil)
 
 // defaultKeyringTimeout bounds each keyring call the manager makes, on top
 // of any timeout of the Secrets itself.
@@ -83,10 +83,10 @@ type Manager struct {
 	// password" and anonymous, and when no password is saved or the keyring
 	// cannot be read: the caller then asks the user for it (or logs in
 	// anonymously). The caller must not log or show it.
-	OnConnect func(site session.Site, password string)
+	OnConnect func(site sites.Site, password string)
 
 	win     fyne.Window
-	store   *session.SiteStore
+	store   *sites.Store
 	secrets Secrets
 
 	// do runs a function on the UI goroutine: fyne.Do, replaced in tests by
@@ -101,10 +101,10 @@ type Manager struct {
 	// The tree and the snapshot of the store it shows.
 	tree       *widget.Tree
 	folders    []string
-	sites      map[string]session.Site // by ID
-	children   map[string][]string     // node ID → child node IDs, "" the top level
-	selUID     string                  // the node the right side shows; "" for nothing or a new site
-	muteSelect bool                    // set while the manager itself moves the tree's selection
+	sites      map[string]sites.Site // by ID
+	children   map[string][]string   // node ID → child node IDs, "" the top level
+	selUID     string                // the node the right side shows; "" for nothing or a new site
+	muteSelect bool                  // set while the manager itself moves the tree's selection
 
 	newSiteBtn, newFolderBtn, dupBtn, delBtn, importBtn, exportBtn *widget.Button
 
@@ -114,7 +114,7 @@ type Manager struct {
 // New returns a site manager for the sites in store, with their passwords
 // in secrets, shown over win by [Manager.Show]. Call it on the UI
 // goroutine, after the app is created.
-func New(win fyne.Window, store *session.SiteStore, secrets Secrets) *Manager {
+func New(win fyne.Window, store *sites.Store, secrets Secrets) *Manager {
 	m := &Manager{
 		win:            win,
 		store:          store,
@@ -243,7 +243,7 @@ func parentFolder(p string) string {
 // choices.
 func (m *Manager) reload() {
 	m.folders = m.store.Folders()
-	m.sites = map[string]session.Site{}
+	m.sites = map[string]sites.Site{}
 	m.children = map[string][]string{}
 	for _, f := range m.folders {
 		p := folderUID(parentFolder(f))
@@ -395,7 +395,7 @@ func (m *Manager) showNothing() {
 
 func (m *Manager) showPlaceholder(text string) {
 	m.gen++
-	m.cur = session.Site{}
+	m.cur = sites.Site{}
 	m.loaded = formState{}
 	m.password.SetText("")
 	m.placeholder.SetText(text)
@@ -471,7 +471,7 @@ func (m *Manager) startNewSite() {
 	folder := m.currentFolder()
 	m.selUID = ""
 	m.selectQuietly("")
-	m.loadSite(session.Site{Name: m.uniqueName(folder, "New site"), Folder: folder}, true)
+	m.loadSite(sites.Site{Name: m.uniqueName(folder, "New site"), Folder: folder}, true)
 	m.win.Canvas().Focus(m.name)
 }
 
@@ -563,7 +563,7 @@ func (m *Manager) duplicateNow() {
 
 // copySecrets copies every secret of site from to site to.
 func copySecrets(ctx context.Context, sec Secrets, from, to string) error {
-	for _, kind := range []string{session.SecretPassword, session.SecretKeyPassphrase} {
+	for _, kind := range []string{sites.SecretPassword, sites.SecretKeyPassphrase} {
 		v, err := sec.Get(ctx, from, kind)
 		if keyringState(err) == pwNone {
 			continue

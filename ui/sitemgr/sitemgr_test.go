@@ -22,6 +22,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/ferryftps/ferry/session"
+	"github.com/ferryftps/ferry/sites"
 	"github.com/ferryftps/ferry/ui/internal/esc"
 )
 
@@ -75,7 +76,7 @@ func (f *fakeSecrets) Get(_ context.Context, id, kind string) (string, error) {
 	}
 	v, ok := f.secrets[id+"/"+kind]
 	if !ok {
-		return "", session.ErrNoSecret
+		return "", sites.ErrNoSecret
 	}
 	return v, nil
 }
@@ -101,7 +102,7 @@ func (f *fakeSecrets) Delete(_ context.Context, id, kind string) error {
 }
 
 func (f *fakeSecrets) DeleteAll(ctx context.Context, id string) error {
-	return errors.Join(f.Delete(ctx, id, session.SecretPassword), f.Delete(ctx, id, session.SecretKeyPassphrase))
+	return errors.Join(f.Delete(ctx, id, sites.SecretPassword), f.Delete(ctx, id, sites.SecretKeyPassphrase))
 }
 
 func (f *fakeSecrets) Available(context.Context) error {
@@ -113,7 +114,7 @@ func (f *fakeSecrets) Available(context.Context) error {
 func (f *fakeSecrets) password(id string) (string, bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	v, ok := f.secrets[id+"/"+session.SecretPassword]
+	v, ok := f.secrets[id+"/"+sites.SecretPassword]
 	return v, ok
 }
 
@@ -123,11 +124,11 @@ func (f *fakeSecrets) count() int {
 	return len(f.secrets)
 }
 
-var errNoKeyring = fmt.Errorf("reading the password from the keyring: %w (dbus: no session bus)", session.ErrKeyringUnavailable)
+var errNoKeyring = fmt.Errorf("reading the password from the keyring: %w (dbus: no session bus)", sites.ErrKeyringUnavailable)
 
 type fixture struct {
 	t     *testing.T
-	store *session.SiteStore
+	store *sites.Store
 	w     fyne.Window
 	m     *Manager
 	q     *uiQueue
@@ -135,14 +136,14 @@ type fixture struct {
 
 // newFixture makes a 1000×700 window with a site manager over a fresh
 // store holding sites, not shown yet.
-func newFixture(t *testing.T, sec Secrets, sites ...session.Site) *fixture {
+func newFixture(t *testing.T, sec Secrets, list ...sites.Site) *fixture {
 	t.Helper()
 	test.NewTempApp(t)
-	store, err := session.OpenSiteStore(t.TempDir())
+	store, err := sites.OpenStore(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range sites {
+	for _, s := range list {
 		if _, err := store.Add(s); err != nil {
 			t.Fatal(err)
 		}
@@ -177,7 +178,7 @@ func (f *fixture) waitStatus(want string) {
 }
 
 // site returns the stored site named name.
-func (f *fixture) site(name string) session.Site {
+func (f *fixture) site(name string) sites.Site {
 	f.t.Helper()
 	s, err := f.store.Find(name)
 	if err != nil {
@@ -285,7 +286,7 @@ func TestNewSiteIsSavedWithItsPasswordInTheKeyring(t *testing.T) {
 	f.waitStatus(statusSaved)
 
 	s := f.site("Office NAS")
-	want := session.Site{ID: s.ID, Name: "Office NAS", Host: "nas.example.com", Port: 2121, User: "maria",
+	want := sites.Site{ID: s.ID, Name: "Office NAS", Host: "nas.example.com", Port: 2121, User: "maria",
 		RemoteDir: "/pub", Notes: "The NAS in the back office", TLS12Max: true}
 	if s != want {
 		t.Errorf("stored %+v\nwant   %+v", s, want)
@@ -397,9 +398,9 @@ func TestPlainFTPWarnsAndAllowsPlain(t *testing.T) {
 
 func TestDuplicateCopiesTheSiteAndItsPassword(t *testing.T) {
 	sec := newFakeSecrets()
-	f := newFixture(t, sec, session.Site{Name: "Acme", Folder: "Clients", Host: "acme.example", User: "bob"})
+	f := newFixture(t, sec, sites.Site{Name: "Acme", Folder: "Clients", Host: "acme.example", User: "bob"})
 	orig := f.site("Acme")
-	sec.Set(context.Background(), orig.ID, session.SecretPassword, "acme-pw")
+	sec.Set(context.Background(), orig.ID, sites.SecretPassword, "acme-pw")
 	f.m.Show()
 	f.selectSite("Acme")
 	f.waitStatus(statusSaved)
@@ -419,10 +420,10 @@ func TestDuplicateCopiesTheSiteAndItsPassword(t *testing.T) {
 
 func TestDeleteAsksThenRemovesTheSiteAndItsSecrets(t *testing.T) {
 	sec := newFakeSecrets()
-	f := newFixture(t, sec, session.Site{Name: "Acme", Host: "acme.example"}, session.Site{Name: "Other", Host: "o.example"})
+	f := newFixture(t, sec, sites.Site{Name: "Acme", Host: "acme.example"}, sites.Site{Name: "Other", Host: "o.example"})
 	acme := f.site("Acme")
-	sec.Set(context.Background(), acme.ID, session.SecretPassword, "acme-pw")
-	sec.Set(context.Background(), acme.ID, session.SecretKeyPassphrase, "key-pw")
+	sec.Set(context.Background(), acme.ID, sites.SecretPassword, "acme-pw")
+	sec.Set(context.Background(), acme.ID, sites.SecretKeyPassphrase, "key-pw")
 	f.m.Show()
 	f.selectSite("Acme")
 	f.waitStatus(statusSaved)
@@ -509,7 +510,7 @@ func TestFolders(t *testing.T) {
 func TestNoKeyring(t *testing.T) {
 	sec := newFakeSecrets()
 	sec.down = errNoKeyring
-	f := newFixture(t, sec, session.Site{Name: "Acme", Host: "acme.example", User: "bob"})
+	f := newFixture(t, sec, sites.Site{Name: "Acme", Host: "acme.example", User: "bob"})
 	f.m.Show()
 	f.selectSite("Acme")
 	f.waitStatus(statusUnavailable)
@@ -523,7 +524,7 @@ func TestNoKeyring(t *testing.T) {
 	// A password typed anyway is not saved anywhere: the site asks.
 	test.Type(f.m.password, "typed-pw")
 	test.Tap(f.m.saveBtn)
-	f.waitFor("the site to ask for the password", func() bool { return f.site("Acme").Logon == session.LogonAsk })
+	f.waitFor("the site to ask for the password", func() bool { return f.site("Acme").Logon == sites.LogonAsk })
 	if f.m.logon.Selected != "Ask for password" || f.m.pwStatus.Text != statusAsk {
 		t.Errorf("logon %q, status %q", f.m.logon.Selected, f.m.pwStatus.Text)
 	}
@@ -541,17 +542,17 @@ func TestNoKeyring(t *testing.T) {
 
 func TestConnect(t *testing.T) {
 	type call struct {
-		site     session.Site
+		site     sites.Site
 		password string
 	}
 	sec := newFakeSecrets()
 	f := newFixture(t, sec,
-		session.Site{Name: "Saved", Host: "saved.example", User: "bob"},
-		session.Site{Name: "Asks", Host: "asks.example", User: "bob", Logon: session.LogonAsk},
-		session.Site{Name: "Nothing saved", Host: "n.example", User: "bob"})
-	sec.Set(context.Background(), f.site("Saved").ID, session.SecretPassword, "saved-pw")
+		sites.Site{Name: "Saved", Host: "saved.example", User: "bob"},
+		sites.Site{Name: "Asks", Host: "asks.example", User: "bob", Logon: sites.LogonAsk},
+		sites.Site{Name: "Nothing saved", Host: "n.example", User: "bob"})
+	sec.Set(context.Background(), f.site("Saved").ID, sites.SecretPassword, "saved-pw")
 	var calls []call
-	f.m.OnConnect = func(s session.Site, pw string) { calls = append(calls, call{s, pw}) }
+	f.m.OnConnect = func(s sites.Site, pw string) { calls = append(calls, call{s, pw}) }
 
 	connect := func(name string) call {
 		t.Helper()
@@ -600,7 +601,7 @@ func TestConnect(t *testing.T) {
 }
 
 func TestUnsavedChangesAreAskedAbout(t *testing.T) {
-	f := newFixture(t, newFakeSecrets(), session.Site{Name: "A", Host: "a.example"}, session.Site{Name: "B", Host: "b.example"})
+	f := newFixture(t, newFakeSecrets(), sites.Site{Name: "A", Host: "a.example"}, sites.Site{Name: "B", Host: "b.example"})
 	a, b := f.site("A"), f.site("B")
 	f.m.Show()
 	f.selectSite("A")
@@ -660,10 +661,10 @@ func TestUnsavedChangesAreAskedAbout(t *testing.T) {
 
 func TestForgetPasswordAndAskDeleteIt(t *testing.T) {
 	sec := newFakeSecrets()
-	f := newFixture(t, sec, session.Site{Name: "A", Host: "a.example"}, session.Site{Name: "B", Host: "b.example"})
+	f := newFixture(t, sec, sites.Site{Name: "A", Host: "a.example"}, sites.Site{Name: "B", Host: "b.example"})
 	a, b := f.site("A"), f.site("B")
-	sec.Set(context.Background(), a.ID, session.SecretPassword, "a-pw")
-	sec.Set(context.Background(), b.ID, session.SecretPassword, "b-pw")
+	sec.Set(context.Background(), a.ID, sites.SecretPassword, "a-pw")
+	sec.Set(context.Background(), b.ID, sites.SecretPassword, "b-pw")
 	f.m.Show()
 	f.selectSite("A")
 	f.waitStatus(statusSaved)
@@ -681,15 +682,15 @@ func TestForgetPasswordAndAskDeleteIt(t *testing.T) {
 	}
 	test.Tap(f.m.saveBtn)
 	f.waitFor("B's password to go", func() bool { _, ok := sec.password(b.ID); return !ok })
-	if f.site("B").Logon != session.LogonAsk {
+	if f.site("B").Logon != sites.LogonAsk {
 		t.Error("B does not ask")
 	}
 }
 
 func TestLateKeyringAnswersAreDropped(t *testing.T) {
 	sec := newFakeSecrets()
-	f := newFixture(t, sec, session.Site{Name: "A", Host: "a.example"}, session.Site{Name: "B", Host: "b.example"})
-	sec.Set(context.Background(), f.site("A").ID, session.SecretPassword, "a-pw")
+	f := newFixture(t, sec, sites.Site{Name: "A", Host: "a.example"}, sites.Site{Name: "B", Host: "b.example"})
+	sec.Set(context.Background(), f.site("A").ID, sites.SecretPassword, "a-pw")
 	f.m.Show()
 	f.waitFor("nothing pending", func() bool { return f.q.count() == 0 })
 	// Both checks answer before the UI goroutine runs either: A's answer
@@ -710,7 +711,7 @@ func TestLateKeyringAnswersAreDropped(t *testing.T) {
 }
 
 func TestFileDialogsOpenAndCancel(t *testing.T) {
-	f := newFixture(t, newFakeSecrets(), session.Site{Name: "A", Host: "a.example"})
+	f := newFixture(t, newFakeSecrets(), sites.Site{Name: "A", Host: "a.example"})
 	f.m.Show()
 	f.selectSite("A")
 	browse := func(entry *esc.Entry) *widget.Button { return f.m.browse[entry] }
@@ -835,7 +836,7 @@ func TestImportWithoutKeyringAsksForPasswords(t *testing.T) {
 		t.Errorf("summary %q", text)
 	}
 	for _, name := range []string{"Production", "Clients/Acme"} {
-		if f.site(name).Logon != session.LogonAsk {
+		if f.site(name).Logon != sites.LogonAsk {
 			t.Errorf("%s does not ask for its password", name)
 		}
 	}
@@ -847,8 +848,8 @@ func TestImportWithoutKeyringAsksForPasswords(t *testing.T) {
 
 func TestExportThenImportAFerryFile(t *testing.T) {
 	sec := newFakeSecrets()
-	f := newFixture(t, sec, session.Site{Name: "Acme", Folder: "Clients", Host: "acme.example", User: "bob"})
-	sec.Set(context.Background(), f.site("Clients/Acme").ID, session.SecretPassword, "acme-pw")
+	f := newFixture(t, sec, sites.Site{Name: "Acme", Folder: "Clients", Host: "acme.example", User: "bob"})
+	sec.Set(context.Background(), f.site("Clients/Acme").ID, sites.SecretPassword, "acme-pw")
 	f.store.AddFolder("Empty")
 	f.m.Show()
 	file := filepath.Join(t.TempDir(), "sites.json")
@@ -885,7 +886,7 @@ func TestExportThenImportAFerryFile(t *testing.T) {
 }
 
 func TestBrowsePutsThePathInTheEntry(t *testing.T) {
-	f := newFixture(t, newFakeSecrets(), session.Site{Name: "A", Host: "a.example"})
+	f := newFixture(t, newFakeSecrets(), sites.Site{Name: "A", Host: "a.example"})
 	f.m.Show()
 	f.selectSite("A")
 	dir := t.TempDir()
@@ -905,9 +906,9 @@ func TestBrowsePutsThePathInTheEntry(t *testing.T) {
 func TestGolden(t *testing.T) {
 	sec := newFakeSecrets()
 	f := newFixture(t, sec,
-		session.Site{Name: "Acme", Folder: "Clients", Host: "ftp.acme.example", User: "deploy", RemoteDir: "/var/www"},
-		session.Site{Name: "Office NAS", Host: "nas.office.lan", Port: 2121, Encryption: session.Explicit, User: "maria"})
-	sec.Set(context.Background(), f.site("Clients/Acme").ID, session.SecretPassword, "pw")
+		sites.Site{Name: "Acme", Folder: "Clients", Host: "ftp.acme.example", User: "deploy", RemoteDir: "/var/www"},
+		sites.Site{Name: "Office NAS", Host: "nas.office.lan", Port: 2121, Encryption: session.Explicit, User: "maria"})
+	sec.Set(context.Background(), f.site("Clients/Acme").ID, sites.SecretPassword, "pw")
 	f.m.Show()
 	f.selectSite("Clients/Acme")
 	f.waitStatus(statusSaved)
@@ -929,7 +930,7 @@ func TestGolden(t *testing.T) {
 
 // needKeyring skips (or, with CI=true, fails) when no Secret Service
 // answers.
-func needKeyring(t *testing.T, sec *session.Secrets) {
+func needKeyring(t *testing.T, sec *sites.Secrets) {
 	t.Helper()
 	fail := t.Skipf
 	if os.Getenv("CI") == "true" {
@@ -946,7 +947,7 @@ func needKeyring(t *testing.T, sec *session.Secrets) {
 }
 
 func TestRealKeyring(t *testing.T) {
-	sec := &session.Secrets{Timeout: 5 * time.Second}
+	sec := &sites.Secrets{Timeout: 5 * time.Second}
 	needKeyring(t, sec)
 	f := newFixture(t, sec)
 	f.m.Show()
@@ -964,7 +965,7 @@ func TestRealKeyring(t *testing.T) {
 	id := f.site(name).ID
 	ctx := context.Background()
 	t.Cleanup(func() { sec.DeleteAll(ctx, id) })
-	if got, err := sec.Get(ctx, id, session.SecretPassword); err != nil || got != password {
+	if got, err := sec.Get(ctx, id, sites.SecretPassword); err != nil || got != password {
 		t.Fatalf("the keyring gives %v (matches: %v)", err, got == password)
 	}
 
@@ -978,8 +979,8 @@ func TestRealKeyring(t *testing.T) {
 	test.Tap(f.m.delBtn)
 	f.tapInTop("Delete")
 	f.waitFor("the keyring to forget the password", func() bool {
-		_, err := sec.Get(ctx, id, session.SecretPassword)
-		return errors.Is(err, session.ErrNoSecret)
+		_, err := sec.Get(ctx, id, sites.SecretPassword)
+		return errors.Is(err, sites.ErrNoSecret)
 	})
 }
 
@@ -987,7 +988,7 @@ func TestRealKeyring(t *testing.T) {
 // first when the site has unsaved changes; Escape on that question
 // cancels it and keeps the manager and the changes.
 func TestEscapeClosesManager(t *testing.T) {
-	f := newFixture(t, newFakeSecrets(), session.Site{Name: "A", Host: "a.example"})
+	f := newFixture(t, newFakeSecrets(), sites.Site{Name: "A", Host: "a.example"})
 	f.m.Show()
 	f.selectSite("A")
 	f.q.run()

@@ -14,7 +14,8 @@ import (
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/ferryftps/ferry/session"
+	"github.com/ferryftps/ferry/internal/config"
+	"github.com/ferryftps/ferry/sites"
 	"github.com/ferryftps/ferry/ui/internal/esc"
 )
 
@@ -63,7 +64,7 @@ func (m *Manager) importFrom(r io.Reader) {
 		m.importFerry(data)
 		return
 	}
-	res, err := session.ImportFileZilla(bytes.NewReader(data))
+	res, err := sites.ImportFileZilla(bytes.NewReader(data))
 	if err != nil {
 		esc.ShowError(err, m.win)
 		return
@@ -108,7 +109,7 @@ func (m *Manager) importFrom(r io.Reader) {
 		)
 		for _, s := range secrets {
 			if kerr == nil {
-				if kerr = sec.Set(ctx, s.id, session.SecretPassword, s.password); kerr == nil {
+				if kerr = sec.Set(ctx, s.id, sites.SecretPassword, s.password); kerr == nil {
 					moved++
 					continue
 				}
@@ -119,7 +120,7 @@ func (m *Manager) importFrom(r io.Reader) {
 			progress.Hide()
 			for _, id := range failed {
 				if site, ok := m.store.Get(id); ok {
-					site.Logon = session.LogonAsk
+					site.Logon = sites.LogonAsk
 					if err := m.store.Update(site); err != nil {
 						sum.notes = append(sum.notes, fmt.Sprintf("%s: could not be set to ask for the password: %v", fullName(site.Folder, site.Name), err))
 					}
@@ -140,7 +141,7 @@ func (m *Manager) importFrom(r io.Reader) {
 // importFerry adds the sites of a file written by Export (they have no
 // passwords).
 func (m *Manager) importFerry(data []byte) {
-	sites, folders, err := session.ReadExport(bytes.NewReader(data))
+	sites, folders, err := sites.ReadExport(bytes.NewReader(data))
 	if err != nil {
 		esc.ShowError(err, m.win)
 		return
@@ -283,7 +284,7 @@ func (m *Manager) exportTo(w fyne.URIWriteCloser) (int, error) {
 		if err := w.Close(); err != nil {
 			return 0, err
 		}
-		return n, session.WriteFileAtomic(u.Path(), buf.Bytes(), 0o600)
+		return n, config.WriteFileAtomic(u.Path(), buf.Bytes(), 0o600)
 	}
 	_, err := w.Write(buf.Bytes())
 	return n, errors.Join(err, w.Close())

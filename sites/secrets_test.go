@@ -1,4 +1,4 @@
-package session
+package sites
 
 import (
 	"bytes"
@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ferryftps/ferry/session"
 	"github.com/godbus/dbus/v5"
 )
 
@@ -37,11 +38,11 @@ func TestKeyringRoundTrip(t *testing.T) {
 	needKeyring(t)
 	ctx := context.Background()
 	dir := t.TempDir()
-	store, err := OpenSiteStore(dir)
+	store, err := OpenStore(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	site, err := store.Add(Site{Name: "Office NAS", Host: "nas.office.lan", Encryption: Explicit, User: "maria"})
+	site, err := store.Add(Site{Name: "Office NAS", Host: "nas.office.lan", Encryption: session.Explicit, User: "maria"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,11 +184,11 @@ func TestMain(m *testing.M) {
 func childNoKeyring() error {
 	ctx := context.Background()
 	dir := os.Getenv("FERRY_CONFIG_DIR")
-	store, err := OpenSiteStore(dir)
+	store, err := OpenStore(dir)
 	if err != nil {
 		return err
 	}
-	site, err := store.Add(Site{Name: "Shop", Host: "ftp.shop.example", Encryption: Explicit, User: "tom"})
+	site, err := store.Add(Site{Name: "Shop", Host: "ftp.shop.example", Encryption: session.Explicit, User: "tom"})
 	if err != nil {
 		return err
 	}

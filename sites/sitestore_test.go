@@ -1,4 +1,4 @@
-package session
+package sites
 
 import (
 	"bytes"
@@ -7,29 +7,31 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ferryftps/ferry/session"
 )
 
 func TestSiteStore(t *testing.T) {
 	dir := t.TempDir()
-	s, err := OpenSiteStore(dir)
+	s, err := OpenStore(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := s.Add(Site{Name: "Acme FTP", Folder: "Clients/Acme", Host: "ftp.acme.example", Encryption: Explicit, User: "bob", Logon: LogonNormal})
+	a, err := s.Add(Site{Name: "Acme FTP", Folder: "Clients/Acme", Host: "ftp.acme.example", Encryption: session.Explicit, User: "bob", Logon: LogonNormal})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if a.ID == "" {
 		t.Fatal("no ID assigned")
 	}
-	if _, err := s.Add(Site{Name: "acme ftp", Folder: "Clients/Acme", Host: "x.example", Encryption: Explicit}); err == nil {
+	if _, err := s.Add(Site{Name: "acme ftp", Folder: "Clients/Acme", Host: "x.example", Encryption: session.Explicit}); err == nil {
 		t.Error("a second site with the same name in the same folder was accepted")
 	}
-	b, err := s.Add(Site{Name: "Acme FTP", Folder: "Archive", Host: "old.acme.example", Encryption: Implicit, Logon: LogonAsk, User: "bob"})
+	b, err := s.Add(Site{Name: "Acme FTP", Folder: "Archive", Host: "old.acme.example", Encryption: session.Implicit, Logon: LogonAsk, User: "bob"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Add(Site{Name: "bad", Host: "h", Encryption: Plain}); !errors.Is(err, ErrPlainRefused) {
+	if _, err := s.Add(Site{Name: "bad", Host: "h", Encryption: session.Plain}); !errors.Is(err, ErrPlainRefused) {
 		t.Errorf("plain without AllowPlain: %v", err)
 	}
 	if err := s.AddFolder("Empty/Inner"); err != nil {
@@ -37,7 +39,7 @@ func TestSiteStore(t *testing.T) {
 	}
 
 	// Reopen: everything persisted.
-	s2, err := OpenSiteStore(dir)
+	s2, err := OpenStore(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +131,7 @@ func TestSiteStoreDamaged(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			dir := t.TempDir()
 			os.WriteFile(filepath.Join(dir, SitesFileName), []byte(content), 0o600)
-			_, err := OpenSiteStore(dir)
+			_, err := OpenStore(dir)
 			if err == nil || !strings.Contains(err.Error(), SitesFileName) {
 				t.Errorf("damaged file: %v (want an error naming the file)", err)
 			}
@@ -143,7 +145,7 @@ func FuzzOpenSiteStore(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		dir := t.TempDir()
 		os.WriteFile(filepath.Join(dir, SitesFileName), data, 0o600)
-		s, err := OpenSiteStore(dir)
+		s, err := OpenStore(dir)
 		if err != nil {
 			return
 		}

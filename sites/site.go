@@ -1,4 +1,4 @@
-package session
+package sites
 
 import (
 	"errors"
@@ -10,6 +10,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/ferryftps/ferry/session"
 )
 
 // DefaultMaxConns is the number of connections a site uses when its
@@ -67,8 +69,8 @@ var ErrPlainRefused = errors.New("plain FTP (ftp://) sends the password and all 
 
 // DefaultPort returns the port a server listens on by default for the given
 // encryption: 990 for implicit FTPS, 21 otherwise.
-func DefaultPort(e Encryption) int {
-	if e == Implicit {
+func DefaultPort(e session.Encryption) int {
+	if e == session.Implicit {
 		return 990
 	}
 	return 21
@@ -93,7 +95,7 @@ type Site struct {
 	// (see [DefaultPort]).
 	Port int
 	// Encryption is how the connection is secured.
-	Encryption Encryption
+	Encryption session.Encryption
 	// User is the login name. It may be empty.
 	User string
 	// Logon says where the password comes from.
@@ -147,13 +149,13 @@ func (s Site) Connections() int {
 }
 
 // Insecure reports whether the site uses plain, unencrypted FTP.
-func (s Site) Insecure() bool { return s.Encryption == Plain }
+func (s Site) Insecure() bool { return s.Encryption == session.Plain }
 
 // DialConfig returns the configuration to dial the site: host, effective
 // port, encryption and TLS cap. VerifyServer and Log are left nil for the
 // caller to fill in.
-func (s Site) DialConfig() DialConfig {
-	return DialConfig{
+func (s Site) DialConfig() session.DialConfig {
+	return session.DialConfig{
 		Host:       s.Host,
 		Port:       s.EffectivePort(),
 		Encryption: s.Encryption,
@@ -171,8 +173,8 @@ func (s Site) Validate() error {
 		return fmt.Errorf("port %d is out of range (1–65535, or 0 for the default)", s.Port)
 	}
 	switch s.Encryption {
-	case Explicit, Implicit:
-	case Plain:
+	case session.Explicit, session.Implicit:
+	case session.Plain:
 		if !s.AllowPlain {
 			return ErrPlainRefused
 		}
@@ -191,7 +193,7 @@ func (s Site) Validate() error {
 		return fmt.Errorf("the maximum number of connections is %d: it must be at least 1 (or 0 for the default of %d)", s.MaxConns, DefaultMaxConns)
 	}
 	if strings.ContainsAny(s.RemoteDir, "\r\n\x00") {
-		return fmt.Errorf("the remote folder: %w", ErrBadPath)
+		return fmt.Errorf("the remote folder: %w", session.ErrBadPath)
 	}
 	if strings.ContainsRune(s.LocalDir, 0) {
 		return errors.New("the local folder contains a NUL character")
@@ -332,11 +334,11 @@ func (s Site) URL(path string) string {
 	return b.String()
 }
 
-func siteScheme(e Encryption) string {
+func siteScheme(e session.Encryption) string {
 	switch e {
-	case Explicit:
+	case session.Explicit:
 		return "ftpes"
-	case Implicit:
+	case session.Implicit:
 		return "ftps"
 	default:
 		return "ftp"
@@ -445,18 +447,18 @@ func (p *urlParser) parse(allowPlain bool) (Site, string, error) {
 	if hasScheme {
 		switch strings.ToLower(scheme) {
 		case "ftpes":
-			site.Encryption = Explicit
+			site.Encryption = session.Explicit
 		case "ftps":
-			site.Encryption = Implicit
+			site.Encryption = session.Implicit
 		case "ftp":
-			site.Encryption = Plain
+			site.Encryption = session.Plain
 		case "sftp", "ssh", "scp":
 			return Site{}, "", p.errorf("%s:// is SSH file transfer, a different protocol; Ferry supports ftpes:// (explicit FTPS), ftps:// (implicit FTPS) and ftp:// (plain FTP)", scheme)
 		default:
 			return Site{}, "", p.errorf("unknown scheme %q; Ferry supports ftpes:// (explicit FTPS), ftps:// (implicit FTPS) and ftp:// (plain FTP)", scheme)
 		}
 	} else {
-		site.Encryption = Explicit
+		site.Encryption = session.Explicit
 	}
 
 	// The authority ends at the first '/', '?' or '#' (RFC 3986).
@@ -506,14 +508,14 @@ func (p *urlParser) parse(allowPlain bool) (Site, string, error) {
 			return Site{}, "", p.errorf("the path has a bad percent-escape (write a '%%' as %%25)")
 		}
 		if strings.ContainsAny(path, "\r\n\x00") {
-			return Site{}, "", fmt.Errorf("%q: %w", p.display, ErrBadPath)
+			return Site{}, "", fmt.Errorf("%q: %w", p.display, session.ErrBadPath)
 		}
 	}
 
 	if strings.EqualFold(site.User, "anonymous") || strings.EqualFold(site.User, "ftp") {
 		site.Logon = LogonAnonymous
 	}
-	if site.Encryption == Plain {
+	if site.Encryption == session.Plain {
 		if !allowPlain {
 			return Site{}, "", fmt.Errorf("%q: %w", p.display, ErrPlainRefused)
 		}

@@ -1,4 +1,4 @@
-package session
+package config
 
 import (
 	"fmt"
@@ -10,7 +10,7 @@ import (
 // certificates and queue: $FERRY_CONFIG_DIR when set, else "ferry" in the
 // operating system's user config folder. It is created (mode 0700) if
 // missing. Safe from any goroutine.
-func ConfigDir() (string, error) {
+func Dir() (string, error) {
 	dir := os.Getenv("FERRY_CONFIG_DIR")
 	if dir == "" {
 		base, err := os.UserConfigDir()

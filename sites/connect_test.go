@@ -1,4 +1,4 @@
-package session_test
+package sites_test
 
 import (
 	"context"
@@ -10,18 +10,20 @@ import (
 
 	"github.com/ferryftps/ferry/internal/ftpslab"
 	"github.com/ferryftps/ferry/session"
+	"github.com/ferryftps/ferry/sites"
+	"github.com/ferryftps/ferry/trust"
 )
 
 // answering is a Prompter that answers every question the same way and
 // counts the questions.
 type answering struct {
-	answer session.Answer
+	answer trust.Answer
 	asked  atomic.Int32
 	mu     sync.Mutex
-	last   session.Question
+	last   trust.Question
 }
 
-func (a *answering) AskTrust(ctx context.Context, q session.Question) (session.Answer, error) {
+func (a *answering) AskTrust(ctx context.Context, q trust.Question) (trust.Answer, error) {
 	a.asked.Add(1)
 	a.mu.Lock()
 	a.last = q
@@ -29,12 +31,12 @@ func (a *answering) AskTrust(ctx context.Context, q session.Question) (session.A
 	return a.answer, nil
 }
 
-func labSite(s *ftpslab.Server) session.Site {
+func labSite(s *ftpslab.Server) sites.Site {
 	enc := session.Explicit
 	if s.Kind.Implicit() {
 		enc = session.Implicit
 	}
-	return session.Site{Name: string(s.Kind), Host: s.Host, Port: s.Port, Encryption: enc, User: s.User}
+	return sites.Site{Name: string(s.Kind), Host: s.Host, Port: s.Port, Encryption: enc, User: s.User}
 }
 
 // TestConnectorTrust: the first connection to a lab server asks about its
@@ -46,12 +48,12 @@ func TestConnectorTrust(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 
-	store, err := session.OpenTrustStore(dir)
+	store, err := trust.OpenStore(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	prompter := &answering{answer: session.TrustAlways}
-	k := &session.Connector{Site: labSite(srv), Password: srv.Password, Trust: &session.Trust{Store: store}, Prompter: prompter}
+	prompter := &answering{answer: trust.Always}
+	k := &sites.Connector{Site: labSite(srv), Password: srv.Password, Trust: &trust.Policy{Store: store}, Prompter: prompter}
 	pool := session.NewPool(k.Dial, 3)
 	defer pool.Close()
 	var wg sync.WaitGroup
@@ -84,12 +86,12 @@ func TestConnectorTrust(t *testing.T) {
 	}
 
 	// A new run: the pin is honoured without a question.
-	store2, err := session.OpenTrustStore(dir)
+	store2, err := trust.OpenStore(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	never := &answering{answer: session.Reject}
-	k2 := &session.Connector{Site: labSite(srv), Password: srv.Password, Trust: &session.Trust{Store: store2}, Prompter: never}
+	never := &answering{answer: trust.Reject}
+	k2 := &sites.Connector{Site: labSite(srv), Password: srv.Password, Trust: &trust.Policy{Store: store2}, Prompter: never}
 	c, err := k2.Dial(ctx)
 	if err != nil {
 		t.Fatalf("second run: %v", err)
@@ -101,23 +103,23 @@ func TestConnectorTrust(t *testing.T) {
 
 	// Rejecting: no connection, ErrCertRejected, nothing stored.
 	dir3 := t.TempDir()
-	store3, _ := session.OpenTrustStore(dir3)
-	k3 := &session.Connector{Site: labSite(srv), Password: srv.Password, Trust: &session.Trust{Store: store3}, Prompter: never}
-	if _, err := k3.Dial(ctx); !errors.Is(err, session.ErrCertRejected) {
+	store3, _ := trust.OpenStore(dir3)
+	k3 := &sites.Connector{Site: labSite(srv), Password: srv.Password, Trust: &trust.Policy{Store: store3}, Prompter: never}
+	if _, err := k3.Dial(ctx); !errors.Is(err, trust.ErrCertRejected) {
 		t.Errorf("rejected certificate: %v, want ErrCertRejected", err)
 	}
 	if len(store3.List()) != 0 {
 		t.Error("a rejected certificate was stored")
 	}
 	// No prompter (a script without --fingerprint): the typed question comes back.
-	k4 := &session.Connector{Site: labSite(srv), Password: srv.Password, Trust: &session.Trust{Store: store3}}
+	k4 := &sites.Connector{Site: labSite(srv), Password: srv.Password, Trust: &trust.Policy{Store: store3}}
 	_, err = k4.Dial(ctx)
-	var ue *session.UntrustedError
-	if !errors.As(err, &ue) || !errors.Is(err, session.ErrCertUntrusted) {
+	var ue *trust.UntrustedError
+	if !errors.As(err, &ue) || !errors.Is(err, trust.ErrCertUntrusted) {
 		t.Errorf("no prompter: %v, want *UntrustedError", err)
 	}
 	// Wrong password: ErrAuth, and the password is not in the message.
-	k5 := &session.Connector{Site: labSite(srv), Password: "not-the-password", Trust: &session.Trust{Store: store2}}
+	k5 := &sites.Connector{Site: labSite(srv), Password: "not-the-password", Trust: &trust.Policy{Store: store2}}
 	_, err = k5.Dial(ctx)
 	if !errors.Is(err, session.ErrAuth) {
 		t.Errorf("wrong password: %v, want ErrAuth", err)

@@ -1,9 +1,11 @@
-package session
+package sites
 
 import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/ferryftps/ferry/session"
 )
 
 type urlCase struct {
@@ -13,7 +15,7 @@ type urlCase struct {
 	// For accepted input:
 	host  string
 	port  int
-	enc   Encryption
+	enc   session.Encryption
 	user  string
 	logon LogonType
 	path  string
@@ -26,62 +28,62 @@ type urlCase struct {
 
 var urlCases = []urlCase{
 	// Accepted: schemes and default ports.
-	{name: "explicit", raw: "ftpes://ftp.example.com", host: "ftp.example.com", enc: Explicit, path: ""},
-	{name: "implicit", raw: "ftps://ftp.example.com", host: "ftp.example.com", enc: Implicit, path: ""},
-	{name: "plain allowed", raw: "ftp://ftp.example.com/pub", allowPlain: true, host: "ftp.example.com", enc: Plain, path: "pub"},
-	{name: "scheme case", raw: "FTPES://Example.COM/Dir", host: "Example.COM", enc: Explicit, path: "Dir"},
-	{name: "explicit port", raw: "ftpes://host:2121/dir", host: "host", port: 2121, enc: Explicit, path: "dir"},
-	{name: "implicit port", raw: "ftps://host:2990", host: "host", port: 2990, enc: Implicit, path: ""},
-	{name: "default port written", raw: "ftpes://host:21/", host: "host", port: 21, enc: Explicit, path: ""},
-	{name: "port 65535", raw: "ftpes://host:65535", host: "host", port: 65535, enc: Explicit, path: ""},
-	{name: "slash path", raw: "ftpes://host/", host: "host", enc: Explicit, path: ""},
-	{name: "trailing slash kept", raw: "ftpes://host/a/b/", host: "host", enc: Explicit, path: "a/b/"},
-	{name: "absolute, two slashes", raw: "ftpes://host//srv/x", host: "host", enc: Explicit, path: "/srv/x"},
-	{name: "absolute, escaped slash", raw: "ftpes://host/%2Fsrv/x", host: "host", enc: Explicit, path: "/srv/x"},
-	{name: "absolute, lower-case escape", raw: "ftpes://host/%2fetc", host: "host", enc: Explicit, path: "/etc"},
-	{name: "root", raw: "ftpes://host//", host: "host", enc: Explicit, path: "/"},
-	{name: "surrounding spaces", raw: "  ftpes://host/x \n", host: "host", enc: Explicit, path: "x"},
-	{name: "ipv4", raw: "ftps://192.0.2.7:990/up", host: "192.0.2.7", port: 990, enc: Implicit, path: "up"},
+	{name: "explicit", raw: "ftpes://ftp.example.com", host: "ftp.example.com", enc: session.Explicit, path: ""},
+	{name: "implicit", raw: "ftps://ftp.example.com", host: "ftp.example.com", enc: session.Implicit, path: ""},
+	{name: "plain allowed", raw: "ftp://ftp.example.com/pub", allowPlain: true, host: "ftp.example.com", enc: session.Plain, path: "pub"},
+	{name: "scheme case", raw: "FTPES://Example.COM/Dir", host: "Example.COM", enc: session.Explicit, path: "Dir"},
+	{name: "explicit port", raw: "ftpes://host:2121/dir", host: "host", port: 2121, enc: session.Explicit, path: "dir"},
+	{name: "implicit port", raw: "ftps://host:2990", host: "host", port: 2990, enc: session.Implicit, path: ""},
+	{name: "default port written", raw: "ftpes://host:21/", host: "host", port: 21, enc: session.Explicit, path: ""},
+	{name: "port 65535", raw: "ftpes://host:65535", host: "host", port: 65535, enc: session.Explicit, path: ""},
+	{name: "slash path", raw: "ftpes://host/", host: "host", enc: session.Explicit, path: ""},
+	{name: "trailing slash kept", raw: "ftpes://host/a/b/", host: "host", enc: session.Explicit, path: "a/b/"},
+	{name: "absolute, two slashes", raw: "ftpes://host//srv/x", host: "host", enc: session.Explicit, path: "/srv/x"},
+	{name: "absolute, escaped slash", raw: "ftpes://host/%2Fsrv/x", host: "host", enc: session.Explicit, path: "/srv/x"},
+	{name: "absolute, lower-case escape", raw: "ftpes://host/%2fetc", host: "host", enc: session.Explicit, path: "/etc"},
+	{name: "root", raw: "ftpes://host//", host: "host", enc: session.Explicit, path: "/"},
+	{name: "surrounding spaces", raw: "  ftpes://host/x \n", host: "host", enc: session.Explicit, path: "x"},
+	{name: "ipv4", raw: "ftps://192.0.2.7:990/up", host: "192.0.2.7", port: 990, enc: session.Implicit, path: "up"},
 
 	// Users.
-	{name: "user", raw: "ftpes://alice@host/home", host: "host", enc: Explicit, user: "alice", path: "home"},
-	{name: "email user", raw: "ftpes://alice@example.com@host", host: "host", enc: Explicit, user: "alice@example.com", path: ""},
-	{name: "escaped email user", raw: "ftpes://alice%40example.com@host", host: "host", enc: Explicit, user: "alice@example.com", path: ""},
-	{name: "escaped colon user", raw: "ftpes://a%3Ab@host", host: "host", enc: Explicit, user: "a:b", path: ""},
-	{name: "unicode user", raw: "ftpes://jürgen@host", host: "host", enc: Explicit, user: "jürgen", path: ""},
-	{name: "escaped unicode user", raw: "ftpes://j%C3%BCrgen@host", host: "host", enc: Explicit, user: "jürgen", path: ""},
-	{name: "user with plus", raw: "ftpes://a+b@host", host: "host", enc: Explicit, user: "a+b", path: ""},
-	{name: "anonymous", raw: "ftpes://anonymous@host", host: "host", enc: Explicit, user: "anonymous", logon: LogonAnonymous, path: ""},
-	{name: "ftp user", raw: "ftps://FTP@host", host: "host", enc: Implicit, user: "FTP", logon: LogonAnonymous, path: ""},
+	{name: "user", raw: "ftpes://alice@host/home", host: "host", enc: session.Explicit, user: "alice", path: "home"},
+	{name: "email user", raw: "ftpes://alice@example.com@host", host: "host", enc: session.Explicit, user: "alice@example.com", path: ""},
+	{name: "escaped email user", raw: "ftpes://alice%40example.com@host", host: "host", enc: session.Explicit, user: "alice@example.com", path: ""},
+	{name: "escaped colon user", raw: "ftpes://a%3Ab@host", host: "host", enc: session.Explicit, user: "a:b", path: ""},
+	{name: "unicode user", raw: "ftpes://jürgen@host", host: "host", enc: session.Explicit, user: "jürgen", path: ""},
+	{name: "escaped unicode user", raw: "ftpes://j%C3%BCrgen@host", host: "host", enc: session.Explicit, user: "jürgen", path: ""},
+	{name: "user with plus", raw: "ftpes://a+b@host", host: "host", enc: session.Explicit, user: "a+b", path: ""},
+	{name: "anonymous", raw: "ftpes://anonymous@host", host: "host", enc: session.Explicit, user: "anonymous", logon: LogonAnonymous, path: ""},
+	{name: "ftp user", raw: "ftps://FTP@host", host: "host", enc: session.Implicit, user: "FTP", logon: LogonAnonymous, path: ""},
 
 	// Paths.
-	{name: "escaped space", raw: "ftpes://host/my%20docs/a%20b.txt", host: "host", enc: Explicit, path: "my docs/a b.txt"},
-	{name: "raw space", raw: "ftpes://host/my docs", host: "host", enc: Explicit, path: "my docs"},
-	{name: "unicode path", raw: "ftpes://host/Bücher/日本語.txt", host: "host", enc: Explicit, path: "Bücher/日本語.txt"},
-	{name: "escaped unicode path", raw: "ftpes://host/B%C3%BCcher", host: "host", enc: Explicit, path: "Bücher"},
-	{name: "escaped specials", raw: "ftpes://host/a%3Fb%23c%25d", host: "host", enc: Explicit, path: "a?b#c%d"},
-	{name: "at in path", raw: "ftpes://host/mail@x", host: "host", enc: Explicit, path: "mail@x"},
-	{name: "colon in path after port", raw: "ftpes://host:2121/a:b@c", host: "host", port: 2121, enc: Explicit, path: "a:b@c"},
-	{name: "plus in path", raw: "ftpes://host/a+b", host: "host", enc: Explicit, path: "a+b"},
+	{name: "escaped space", raw: "ftpes://host/my%20docs/a%20b.txt", host: "host", enc: session.Explicit, path: "my docs/a b.txt"},
+	{name: "raw space", raw: "ftpes://host/my docs", host: "host", enc: session.Explicit, path: "my docs"},
+	{name: "unicode path", raw: "ftpes://host/Bücher/日本語.txt", host: "host", enc: session.Explicit, path: "Bücher/日本語.txt"},
+	{name: "escaped unicode path", raw: "ftpes://host/B%C3%BCcher", host: "host", enc: session.Explicit, path: "Bücher"},
+	{name: "escaped specials", raw: "ftpes://host/a%3Fb%23c%25d", host: "host", enc: session.Explicit, path: "a?b#c%d"},
+	{name: "at in path", raw: "ftpes://host/mail@x", host: "host", enc: session.Explicit, path: "mail@x"},
+	{name: "colon in path after port", raw: "ftpes://host:2121/a:b@c", host: "host", port: 2121, enc: session.Explicit, path: "a:b@c"},
+	{name: "plus in path", raw: "ftpes://host/a+b", host: "host", enc: session.Explicit, path: "a+b"},
 
 	// IPv6.
-	{name: "ipv6", raw: "ftpes://[::1]/dir", host: "::1", enc: Explicit, path: "dir"},
-	{name: "ipv6 port", raw: "ftpes://[::1]:2121/dir", host: "::1", port: 2121, enc: Explicit, path: "dir"},
-	{name: "ipv6 implicit", raw: "ftps://[2001:db8::7]", host: "2001:db8::7", enc: Implicit, path: ""},
-	{name: "ipv6 user", raw: "ftpes://bob@[2001:DB8::1]:21", host: "2001:DB8::1", port: 21, enc: Explicit, user: "bob", path: ""},
-	{name: "ipv6 zone", raw: "ftpes://[fe80::1%25eth0]:2121/", host: "fe80::1%eth0", port: 2121, enc: Explicit, path: ""},
-	{name: "ipv4 mapped", raw: "ftpes://[::ffff:192.0.2.1]", host: "::ffff:192.0.2.1", enc: Explicit, path: ""},
+	{name: "ipv6", raw: "ftpes://[::1]/dir", host: "::1", enc: session.Explicit, path: "dir"},
+	{name: "ipv6 port", raw: "ftpes://[::1]:2121/dir", host: "::1", port: 2121, enc: session.Explicit, path: "dir"},
+	{name: "ipv6 implicit", raw: "ftps://[2001:db8::7]", host: "2001:db8::7", enc: session.Implicit, path: ""},
+	{name: "ipv6 user", raw: "ftpes://bob@[2001:DB8::1]:21", host: "2001:DB8::1", port: 21, enc: session.Explicit, user: "bob", path: ""},
+	{name: "ipv6 zone", raw: "ftpes://[fe80::1%25eth0]:2121/", host: "fe80::1%eth0", port: 2121, enc: session.Explicit, path: ""},
+	{name: "ipv4 mapped", raw: "ftpes://[::ffff:192.0.2.1]", host: "::ffff:192.0.2.1", enc: session.Explicit, path: ""},
 
 	// No scheme: explicit FTPS, whatever the port.
-	{name: "bare host", raw: "example.com", host: "example.com", enc: Explicit, path: ""},
-	{name: "bare host port", raw: "example.com:2121", host: "example.com", port: 2121, enc: Explicit, path: ""},
-	{name: "bare port 990 stays explicit", raw: "example.com:990", host: "example.com", port: 990, enc: Explicit, path: ""},
-	{name: "bare user host path", raw: "bob@example.com/pub/", host: "example.com", enc: Explicit, user: "bob", path: "pub/"},
-	{name: "bare ipv6", raw: "[::1]:2121", host: "::1", port: 2121, enc: Explicit, path: ""},
-	{name: "bare host named ftp with port", raw: "ftp:21", host: "ftp", port: 21, enc: Explicit, path: ""},
-	{name: "bare localhost", raw: "localhost", host: "localhost", enc: Explicit, path: ""},
-	{name: "bare unicode host", raw: "bücher.example", host: "bücher.example", enc: Explicit, path: ""},
-	{name: "bare colon-slash-slash in path", raw: "host/a://b", host: "host", enc: Explicit, path: "a://b"},
+	{name: "bare host", raw: "example.com", host: "example.com", enc: session.Explicit, path: ""},
+	{name: "bare host port", raw: "example.com:2121", host: "example.com", port: 2121, enc: session.Explicit, path: ""},
+	{name: "bare port 990 stays explicit", raw: "example.com:990", host: "example.com", port: 990, enc: session.Explicit, path: ""},
+	{name: "bare user host path", raw: "bob@example.com/pub/", host: "example.com", enc: session.Explicit, user: "bob", path: "pub/"},
+	{name: "bare ipv6", raw: "[::1]:2121", host: "::1", port: 2121, enc: session.Explicit, path: ""},
+	{name: "bare host named ftp with port", raw: "ftp:21", host: "ftp", port: 21, enc: session.Explicit, path: ""},
+	{name: "bare localhost", raw: "localhost", host: "localhost", enc: session.Explicit, path: ""},
+	{name: "bare unicode host", raw: "bücher.example", host: "bücher.example", enc: session.Explicit, path: ""},
+	{name: "bare colon-slash-slash in path", raw: "host/a://b", host: "host", enc: session.Explicit, path: "a://b"},
 
 	// Refused: plain FTP unless asked for.
 	{name: "plain refused", raw: "ftp://ftp.example.com", errHas: []string{"ftp://ftp.example.com", "unencrypted", "ftpes://"}, errIs: ErrPlainRefused},
@@ -158,10 +160,10 @@ var urlCases = []urlCase{
 	{name: "bad escape in path", raw: "ftpes://host/100%", errHas: []string{"bad percent-escape", "%25"}},
 	{name: "bad escape hex", raw: "ftpes://host/%zz", errHas: []string{"bad percent-escape"}},
 	{name: "bad escape in user", raw: "ftpes://a%zz@host", errHas: []string{"user name has a bad percent-escape"}},
-	{name: "escaped LF in path", raw: "ftpes://host/a%0Ab", errIs: ErrBadPath},
-	{name: "escaped CR in path", raw: "ftpes://host/a%0D%0ADELE%20x", errIs: ErrBadPath},
-	{name: "escaped NUL in path", raw: "ftpes://host/a%00", errIs: ErrBadPath},
-	{name: "raw LF in path", raw: "ftpes://host/a\nb", errIs: ErrBadPath},
+	{name: "escaped LF in path", raw: "ftpes://host/a%0Ab", errIs: session.ErrBadPath},
+	{name: "escaped CR in path", raw: "ftpes://host/a%0D%0ADELE%20x", errIs: session.ErrBadPath},
+	{name: "escaped NUL in path", raw: "ftpes://host/a%00", errIs: session.ErrBadPath},
+	{name: "raw LF in path", raw: "ftpes://host/a\nb", errIs: session.ErrBadPath},
 	{name: "escaped LF in user", raw: "ftpes://a%0D%0APASS%20x@host", errHas: []string{"line break"}},
 	{name: "escaped NUL in user", raw: "ftpes://a%00@host", errHas: []string{"NUL"}},
 	{name: "tab in user", raw: "ftpes://a%09b@host", errHas: []string{"control character"}},
@@ -200,7 +202,7 @@ func TestParseURL(t *testing.T) {
 			if err != nil {
 				t.Fatalf("ParseURL(%q): %v", c.raw, err)
 			}
-			want := Site{Host: c.host, Port: c.port, Encryption: c.enc, User: c.user, Logon: c.logon, AllowPlain: c.enc == Plain}
+			want := Site{Host: c.host, Port: c.port, Encryption: c.enc, User: c.user, Logon: c.logon, AllowPlain: c.enc == session.Plain}
 			if site != want {
 				t.Errorf("ParseURL(%q) site = %+v, want %+v", c.raw, site, want)
 			}
@@ -237,12 +239,12 @@ func TestSiteURL(t *testing.T) {
 		path string
 		want string
 	}{
-		{"explicit default port", Site{Host: "h", Encryption: Explicit}, "", "ftpes://h/"},
-		{"explicit port 21 omitted", Site{Host: "h", Port: 21, Encryption: Explicit}, "a", "ftpes://h/a"},
-		{"implicit default port", Site{Host: "h", Port: 990, Encryption: Implicit}, "", "ftps://h/"},
-		{"implicit port 21 kept", Site{Host: "h", Port: 21, Encryption: Implicit}, "", "ftps://h:21/"},
-		{"explicit port 990 kept", Site{Host: "h", Port: 990, Encryption: Explicit}, "", "ftpes://h:990/"},
-		{"plain", Site{Host: "h", Encryption: Plain, AllowPlain: true}, "pub", "ftp://h/pub"},
+		{"explicit default port", Site{Host: "h", Encryption: session.Explicit}, "", "ftpes://h/"},
+		{"explicit port 21 omitted", Site{Host: "h", Port: 21, Encryption: session.Explicit}, "a", "ftpes://h/a"},
+		{"implicit default port", Site{Host: "h", Port: 990, Encryption: session.Implicit}, "", "ftps://h/"},
+		{"implicit port 21 kept", Site{Host: "h", Port: 21, Encryption: session.Implicit}, "", "ftps://h:21/"},
+		{"explicit port 990 kept", Site{Host: "h", Port: 990, Encryption: session.Explicit}, "", "ftpes://h:990/"},
+		{"plain", Site{Host: "h", Encryption: session.Plain, AllowPlain: true}, "pub", "ftp://h/pub"},
 		{"ipv6", Site{Host: "::1", Port: 2121}, "", "ftpes://[::1]:2121/"},
 		{"ipv6 default port", Site{Host: "2001:db8::1"}, "x", "ftpes://[2001:db8::1]/x"},
 		{"ipv6 zone", Site{Host: "fe80::1%eth0"}, "", "ftpes://[fe80::1%25eth0]/"},
@@ -275,7 +277,7 @@ func TestResolvePath(t *testing.T) {
 		{"", "up", "/up"},
 	}
 	for _, c := range cases {
-		if got := ResolvePath(c.login, c.p); got != c.want {
+		if got := session.ResolvePath(c.login, c.p); got != c.want {
 			t.Errorf("ResolvePath(%q, %q) = %q, want %q", c.login, c.p, got, c.want)
 		}
 	}
@@ -288,11 +290,11 @@ func TestResolvePath(t *testing.T) {
 		{"/", "/", ""},
 	}
 	for _, c := range rel {
-		got := RelativePath(c.login, c.p)
+		got := session.RelativePath(c.login, c.p)
 		if got != c.want {
 			t.Errorf("RelativePath(%q, %q) = %q, want %q", c.login, c.p, got, c.want)
 		}
-		if back := ResolvePath(c.login, got); back != c.p {
+		if back := session.ResolvePath(c.login, got); back != c.p {
 			t.Errorf("ResolvePath(%q, RelativePath(...)=%q) = %q, want %q", c.login, got, back, c.p)
 		}
 	}
@@ -328,9 +330,9 @@ func TestURLRoundTrip(t *testing.T) {
 		})
 	}
 	sites := []Site{
-		{Host: "example.com", Port: 2121, Encryption: Implicit, User: "ünïcode user"},
-		{Host: "fe80::1%eth0", User: "a:b@c/d?e#f%g", Encryption: Explicit},
-		{Host: "192.0.2.1", Port: 21, Encryption: Plain, AllowPlain: true, User: "anonymous"},
+		{Host: "example.com", Port: 2121, Encryption: session.Implicit, User: "ünïcode user"},
+		{Host: "fe80::1%eth0", User: "a:b@c/d?e#f%g", Encryption: session.Explicit},
+		{Host: "192.0.2.1", Port: 21, Encryption: session.Plain, AllowPlain: true, User: "anonymous"},
 	}
 	paths := []string{"", "/", "/a b/c", "a b/c", "//double//slash", "/%2F/%", "%2F", "/日本/?#;,", "/..", "..", "/a/", "a/"}
 	for _, s := range sites {
@@ -349,10 +351,10 @@ func TestURLRoundTrip(t *testing.T) {
 }
 
 func TestSiteDefaults(t *testing.T) {
-	if DefaultPort(Explicit) != 21 || DefaultPort(Implicit) != 990 || DefaultPort(Plain) != 21 {
+	if DefaultPort(session.Explicit) != 21 || DefaultPort(session.Implicit) != 990 || DefaultPort(session.Plain) != 21 {
 		t.Error("DefaultPort: want 21, 990, 21")
 	}
-	s := Site{Host: "example.com", Encryption: Implicit}
+	s := Site{Host: "example.com", Encryption: session.Implicit}
 	if s.EffectivePort() != 990 || s.Addr() != "example.com:990" {
 		t.Errorf("implicit: port %d addr %q", s.EffectivePort(), s.Addr())
 	}
@@ -370,12 +372,12 @@ func TestSiteDefaults(t *testing.T) {
 	if got := (Site{MaxConns: 2}).Connections(); got != 2 {
 		t.Errorf("Connections = %d, want 2", got)
 	}
-	if (Site{Encryption: Explicit}).Insecure() || (Site{Encryption: Implicit}).Insecure() || !(Site{Encryption: Plain}).Insecure() {
+	if (Site{Encryption: session.Explicit}).Insecure() || (Site{Encryption: session.Implicit}).Insecure() || !(Site{Encryption: session.Plain}).Insecure() {
 		t.Error("Insecure: only Plain is insecure")
 	}
-	s = Site{Host: "h", Encryption: Implicit, TLS12Max: true, User: "u", Name: "n"}
+	s = Site{Host: "h", Encryption: session.Implicit, TLS12Max: true, User: "u", Name: "n"}
 	cfg := s.DialConfig()
-	if cfg.Host != "h" || cfg.Port != 990 || cfg.Encryption != Implicit || !cfg.TLS12Max || cfg.VerifyServer != nil || cfg.Log != nil {
+	if cfg.Host != "h" || cfg.Port != 990 || cfg.Encryption != session.Implicit || !cfg.TLS12Max || cfg.VerifyServer != nil || cfg.Log != nil {
 		t.Errorf("DialConfig = %+v", cfg)
 	}
 	s.Port = 4990
@@ -399,7 +401,7 @@ func TestSiteValidate(t *testing.T) {
 		{"unicode host", func(s *Site) { s.Host = "bücher.example" }, "", nil},
 		{"port 0", func(s *Site) { s.Port = 0 }, "", nil},
 		{"port 65535", func(s *Site) { s.Port = 65535 }, "", nil},
-		{"plain allowed", func(s *Site) { s.Encryption, s.AllowPlain = Plain, true }, "", nil},
+		{"plain allowed", func(s *Site) { s.Encryption, s.AllowPlain = session.Plain, true }, "", nil},
 		{"empty user", func(s *Site) { s.User = "" }, "", nil},
 		{"unicode user", func(s *Site) { s.User = "jürgen" }, "", nil},
 		{"anonymous", func(s *Site) { s.Logon, s.User = LogonAnonymous, "" }, "", nil},
@@ -419,14 +421,14 @@ func TestSiteValidate(t *testing.T) {
 		{"long host", func(s *Site) { s.Host = strings.Repeat("a", 254) }, "too long", nil},
 		{"port negative", func(s *Site) { s.Port = -1 }, "port -1 is out of range", nil},
 		{"port too big", func(s *Site) { s.Port = 65536 }, "port 65536 is out of range", nil},
-		{"plain not allowed", func(s *Site) { s.Encryption = Plain }, "unencrypted", ErrPlainRefused},
+		{"plain not allowed", func(s *Site) { s.Encryption = session.Plain }, "unencrypted", ErrPlainRefused},
 		{"unknown encryption", func(s *Site) { s.Encryption = 7 }, "unknown encryption", nil},
 		{"CR in user", func(s *Site) { s.User = "bob\r" }, "line break", nil},
 		{"LF in user", func(s *Site) { s.User = "bob\nPASS x" }, "line break", nil},
 		{"NUL in user", func(s *Site) { s.User = "bob\x00" }, "NUL", nil},
 		{"unknown logon", func(s *Site) { s.Logon = 9 }, "unknown logon type", nil},
 		{"negative conns", func(s *Site) { s.MaxConns = -2 }, "at least 1", nil},
-		{"LF in remote dir", func(s *Site) { s.RemoteDir = "/a\nb" }, "line break", ErrBadPath},
+		{"LF in remote dir", func(s *Site) { s.RemoteDir = "/a\nb" }, "line break", session.ErrBadPath},
 		{"key without cert", func(s *Site) { s.ClientKey = "/k.pem" }, "no client certificate", nil},
 	}
 	for _, c := range cases {
@@ -501,13 +503,13 @@ func FuzzParseURL(f *testing.F) {
 			if verr := site.Validate(); verr != nil {
 				t.Fatalf("ParseURL(%q) = %+v, which does not validate: %v", raw, site, verr)
 			}
-			if abs := ResolvePath("/login", path); !strings.HasPrefix(abs, "/") {
+			if abs := session.ResolvePath("/login", path); !strings.HasPrefix(abs, "/") {
 				t.Fatalf("ParseURL(%q) path %q does not resolve to an absolute path: %q", raw, path, abs)
 			}
 			if strings.ContainsAny(path, "\r\n\x00") || strings.ContainsAny(site.User, "\r\n\x00") {
 				t.Fatalf("ParseURL(%q) let a CR, LF or NUL through: %+v %q", raw, site, path)
 			}
-			if site.Encryption == Plain && !allowPlain {
+			if site.Encryption == session.Plain && !allowPlain {
 				t.Fatalf("ParseURL(%q) accepted plain FTP without allowPlain", raw)
 			}
 			u := site.URL(path)

@@ -1,4 +1,4 @@
-package session
+package sites
 
 import (
 	"context"
@@ -6,6 +6,9 @@ import (
 	"errors"
 	"sync"
 	"time"
+
+	"github.com/ferryftps/ferry/session"
+	"github.com/ferryftps/ferry/trust"
 )
 
 // Connector opens connections to one site the way a person expects: the
@@ -22,12 +25,12 @@ type Connector struct {
 	ClientKeyPassphrase string
 	// Trust decides on certificates. Nil: only what the system's
 	// authorities vouch for is trusted.
-	Trust *Trust
+	Trust *trust.Policy
 	// Prompter is asked about certificates Trust cannot decide. Nil: such
 	// a certificate ends the dial with an *UntrustedError.
-	Prompter Prompter
+	Prompter trust.Prompter
 	// Log receives the protocol log. May be nil.
-	Log Logger
+	Log session.Logger
 	// Timeout bounds each step (see DialConfig.Timeout); zero means
 	// DefaultTimeout.
 	Timeout time.Duration
@@ -44,7 +47,7 @@ type Connector struct {
 
 // Dial opens a new logged-in connection. Pass it to NewPool as the pool's
 // DialFunc.
-func (k *Connector) Dial(ctx context.Context) (*Conn, error) {
+func (k *Connector) Dial(ctx context.Context) (*session.Conn, error) {
 	if err := k.Site.Validate(); err != nil {
 		return nil, err
 	}
@@ -54,7 +57,7 @@ func (k *Connector) Dial(ctx context.Context) (*Conn, error) {
 	cfg.MinSpeed, cfg.MinSpeedTime = k.MinSpeed, k.MinSpeedTime
 	if k.Site.ClientCert != "" {
 		k.certOnce.Do(func() {
-			c, err := LoadClientCertificate(k.Site.ClientCert, k.Site.ClientKey, k.ClientKeyPassphrase)
+			c, err := session.LoadClientCertificate(k.Site.ClientCert, k.Site.ClientKey, k.ClientKeyPassphrase)
 			k.cert, k.certErr = &c, err
 		})
 		if k.certErr != nil {
@@ -62,11 +65,11 @@ func (k *Connector) Dial(ctx context.Context) (*Conn, error) {
 		}
 		cfg.ClientCert = k.cert
 	}
-	trust := k.Trust
-	if trust == nil {
-		trust = &Trust{}
+	policy := k.Trust
+	if policy == nil {
+		policy = &trust.Policy{}
 	}
-	cfg.VerifyServer = trust.Verifier(cfg.Host, cfg.Port)
+	cfg.VerifyServer = policy.Verifier(cfg.Host, cfg.Port)
 	user, password := k.Site.User, k.Password
 	if k.Site.Logon == LogonAnonymous {
 		if user == "" {
@@ -75,21 +78,21 @@ func (k *Connector) Dial(ctx context.Context) (*Conn, error) {
 		password = "anonymous@"
 	}
 
-	c, err := Dial(ctx, cfg, user, password)
-	var ue *UntrustedError
-	if !errors.As(err, &ue) || k.Prompter == nil || cfg.Encryption == Plain {
+	c, err := session.Dial(ctx, cfg, user, password)
+	var ue *trust.UntrustedError
+	if !errors.As(err, &ue) || k.Prompter == nil || cfg.Encryption == session.Plain {
 		return c, err
 	}
 	// One question at a time: connections dialled in parallel to the same
 	// unknown server wait for the first answer, then dial again.
 	k.askMu.Lock()
 	defer k.askMu.Unlock()
-	c, err = Dial(ctx, cfg, user, password)
+	c, err = session.Dial(ctx, cfg, user, password)
 	if !errors.As(err, &ue) {
 		return c, err
 	}
-	if err := trust.Decide(ctx, k.Prompter, ue.Question); err != nil {
+	if err := policy.Decide(ctx, k.Prompter, ue.Question); err != nil {
 		return nil, err
 	}
-	return Dial(ctx, cfg, user, password)
+	return session.Dial(ctx, cfg, user, password)
 }

@@ -1,4 +1,4 @@
-package session
+package sites
 
 import (
 	"crypto/rand"
@@ -14,6 +14,9 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/ferryftps/ferry/internal/config"
+	"github.com/ferryftps/ferry/session"
 )
 
 // SitesFileName is the site store's file in the config folder.
@@ -51,7 +54,7 @@ type sitesFile struct {
 	Sites   []siteJSON `json:"sites"`
 }
 
-var encryptionWords = map[Encryption]string{Explicit: "explicit", Implicit: "implicit", Plain: "plain"}
+var encryptionWords = map[session.Encryption]string{session.Explicit: "explicit", session.Implicit: "implicit", session.Plain: "plain"}
 var logonWords = map[LogonType]string{LogonNormal: "normal", LogonAsk: "ask", LogonAnonymous: "anonymous"}
 
 func toJSON(s Site) siteJSON {
@@ -90,7 +93,7 @@ func fromJSON(j siteJSON) (Site, error) {
 // folder, written atomically on every change. It never holds a secret:
 // passwords live in the keyring (Secrets), keyed by Site.ID. Safe for
 // concurrent use within one process.
-type SiteStore struct {
+type Store struct {
 	path    string
 	mu      sync.Mutex
 	folders map[string]bool
@@ -99,8 +102,8 @@ type SiteStore struct {
 
 // OpenSiteStore opens the site store in dir; a missing file is an empty
 // store, a damaged one an error naming the file.
-func OpenSiteStore(dir string) (*SiteStore, error) {
-	s := &SiteStore{path: filepath.Join(dir, SitesFileName), folders: map[string]bool{}}
+func OpenStore(dir string) (*Store, error) {
+	s := &Store{path: filepath.Join(dir, SitesFileName), folders: map[string]bool{}}
 	data, err := os.ReadFile(s.path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return s, nil
@@ -114,7 +117,7 @@ func OpenSiteStore(dir string) (*SiteStore, error) {
 	return s, nil
 }
 
-func (s *SiteStore) decode(data []byte) error {
+func (s *Store) decode(data []byte) error {
 	var f sitesFile
 	if err := json.Unmarshal(data, &f); err != nil {
 		return err
@@ -143,9 +146,9 @@ func (s *SiteStore) decode(data []byte) error {
 }
 
 // Path is the store's file.
-func (s *SiteStore) Path() string { return s.path }
+func (s *Store) Path() string { return s.path }
 
-func (s *SiteStore) saveLocked() error {
+func (s *Store) saveLocked() error {
 	f := sitesFile{Version: sitesSchema, Sites: []siteJSON{}}
 	for fo := range s.folders {
 		f.Folders = append(f.Folders, fo)
@@ -158,10 +161,10 @@ func (s *SiteStore) saveLocked() error {
 	if err != nil {
 		return err
 	}
-	return WriteFileAtomic(s.path, append(data, '\n'), 0o600)
+	return config.WriteFileAtomic(s.path, append(data, '\n'), 0o600)
 }
 
-func (s *SiteStore) sortedLocked() []Site {
+func (s *Store) sortedLocked() []Site {
 	out := append([]Site(nil), s.sites...)
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Folder != out[j].Folder {
@@ -173,7 +176,7 @@ func (s *SiteStore) sortedLocked() []Site {
 }
 
 // Sites returns every site, ordered by folder then name.
-func (s *SiteStore) Sites() []Site {
+func (s *Store) Sites() []Site {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.sortedLocked()
@@ -181,7 +184,7 @@ func (s *SiteStore) Sites() []Site {
 
 // Folders returns every folder path, including those only implied by a
 // site's Folder, sorted.
-func (s *SiteStore) Folders() []string {
+func (s *Store) Folders() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	set := map[string]bool{}
@@ -204,7 +207,7 @@ func (s *SiteStore) Folders() []string {
 }
 
 // Get returns the site with the given ID.
-func (s *SiteStore) Get(id string) (Site, bool) {
+func (s *Store) Get(id string) (Site, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, site := range s.sites {
@@ -218,7 +221,7 @@ func (s *SiteStore) Get(id string) (Site, bool) {
 // Find returns the site named name ("Name", or "Folder/Sub/Name"); names
 // compare case-insensitively. A bare name that several folders hold is an
 // error listing them.
-func (s *SiteStore) Find(name string) (Site, error) {
+func (s *Store) Find(name string) (Site, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var hits []Site
@@ -269,7 +272,7 @@ func cleanFolder(f string) (string, error) {
 	return strings.Join(parts, "/"), nil
 }
 
-func (s *SiteStore) checkLocked(site Site) (Site, error) {
+func (s *Store) checkLocked(site Site) (Site, error) {
 	if strings.TrimSpace(site.Name) == "" {
 		return site, errors.New("a site needs a name")
 	}
@@ -298,7 +301,7 @@ func (s *SiteStore) checkLocked(site Site) (Site, error) {
 }
 
 // Add saves a new site and returns it with its new ID.
-func (s *SiteStore) Add(site Site) (Site, error) {
+func (s *Store) Add(site Site) (Site, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	site.ID = newSiteID()
@@ -316,7 +319,7 @@ func (s *SiteStore) Add(site Site) (Site, error) {
 
 // Update replaces the site with site.ID: an edit, a rename, or a move to
 // another folder.
-func (s *SiteStore) Update(site Site) error {
+func (s *Store) Update(site Site) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i, old := range s.sites {
@@ -340,7 +343,7 @@ func (s *SiteStore) Update(site Site) error {
 // Duplicate saves a copy of the site named "<name> (copy)" (or "(copy 2)",
 // ...) in the same folder, with a new ID. Secrets are not copied here; the
 // caller copies them in the keyring.
-func (s *SiteStore) Duplicate(id string) (Site, error) {
+func (s *Store) Duplicate(id string) (Site, error) {
 	site, ok := s.Get(id)
 	if !ok {
 		return Site{}, fmt.Errorf("site %s: %w", id, ErrSiteNotFound)
@@ -364,7 +367,7 @@ func (s *SiteStore) Duplicate(id string) (Site, error) {
 
 // Delete removes the site. Its secrets are the caller's to delete
 // (Secrets.DeleteAll).
-func (s *SiteStore) Delete(id string) error {
+func (s *Store) Delete(id string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i, site := range s.sites {
@@ -382,7 +385,7 @@ func (s *SiteStore) Delete(id string) error {
 }
 
 // AddFolder creates an (empty) folder.
-func (s *SiteStore) AddFolder(folder string) error {
+func (s *Store) AddFolder(folder string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	f, err := cleanFolder(folder)
@@ -398,7 +401,7 @@ func (s *SiteStore) AddFolder(folder string) error {
 
 // RemoveFolder removes an empty folder; one that holds sites or folders is
 // refused.
-func (s *SiteStore) RemoveFolder(folder string) error {
+func (s *Store) RemoveFolder(folder string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	f, err := cleanFolder(folder)
@@ -421,7 +424,7 @@ func (s *SiteStore) RemoveFolder(folder string) error {
 
 // Export writes every site, without IDs and without secrets (the store has
 // none), in the store's own format, for another Ferry to Import.
-func (s *SiteStore) Export(w io.Writer) error {
+func (s *Store) Export(w io.Writer) error {
 	s.mu.Lock()
 	f := sitesFile{Version: sitesSchema, Sites: []siteJSON{}}
 	for fo := range s.folders {

@@ -1,4 +1,4 @@
-package session
+package sites
 
 import (
 	"bytes"
@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/ferryftps/ferry/session"
 )
 
 // fzSiteManager is a site manager as FileZilla 3.66 on Windows writes it.
@@ -299,49 +301,49 @@ func TestImportFileZillaSiteManager(t *testing.T) {
 	}
 	want := []ImportedSite{
 		{
-			Site: Site{Name: "Production", Host: "ftp.example.com", Port: 21, Encryption: Explicit,
+			Site: Site{Name: "Production", Host: "ftp.example.com", Port: 21, Encryption: session.Explicit,
 				User: "deploy", Logon: LogonNormal, LocalDir: `C:\Users\bob\Sites\prod`, RemoteDir: "/var/www/html",
 				Notes: "Main web server.\nCall Anna before deploying."},
 			Password: "s3cr3t!Pass#2024",
 			Notes:    []string{"the site's bookmark was not imported"},
 		},
 		{
-			Site: Site{Name: "Legacy implicit", Host: "legacy.example.com", Port: 990, Encryption: Implicit,
+			Site: Site{Name: "Legacy implicit", Host: "legacy.example.com", Port: 990, Encryption: session.Implicit,
 				User: "legacy", Logon: LogonAsk},
 			Notes: []string{"the remote folder is a DOS path, which Ferry does not convert, so Ferry opens the server's initial folder"},
 		},
 		{
-			Site: Site{Name: "Old box", Host: "192.0.2.10", Port: 2121, Encryption: Plain, AllowPlain: true,
+			Site: Site{Name: "Old box", Host: "192.0.2.10", Port: 2121, Encryption: session.Plain, AllowPlain: true,
 				User: "ftpuser", Logon: LogonNormal},
 			Password: "plainpass1",
 			Notes:    []string{notePlain, "FileZilla used active mode; Ferry always uses passive mode"},
 		},
 		{
-			Site:  Site{Name: "Mirror", Host: "mirror.example.org", Port: 21, Encryption: Explicit, Logon: LogonAnonymous, RemoteDir: "/pub"},
+			Site:  Site{Name: "Mirror", Host: "mirror.example.org", Port: 21, Encryption: session.Explicit, Logon: LogonAnonymous, RemoteDir: "/pub"},
 			Notes: []string{noteProtocol0},
 		},
 		{
-			Site: Site{Name: "IPv6 NAS", Host: "2001:db8::42", Port: 2121, Encryption: Explicit,
+			Site: Site{Name: "IPv6 NAS", Host: "2001:db8::42", Port: 2121, Encryption: session.Explicit,
 				User: "nas", Logon: LogonNormal, MaxConns: 2},
 			Password: "Pässwörd-Ключ-🔑",
 		},
 		{
-			Site: Site{Name: "Acme", Folder: "Clients", Host: "ftp.acme.example", Port: 21, Encryption: Explicit,
+			Site: Site{Name: "Acme", Folder: "Clients", Host: "ftp.acme.example", Port: 21, Encryption: session.Explicit,
 				User: "acme", Logon: LogonAsk, RemoteDir: "/home/acme/public"},
 			Notes: []string{"the password was protected by FileZilla's master password, so Ferry asks for it on connect"},
 		},
 		{
-			Site: Site{Name: "Very old", Folder: "Clients", Host: "old.example.net", Port: 21, Encryption: Explicit,
+			Site: Site{Name: "Very old", Folder: "Clients", Host: "old.example.net", Port: 21, Encryption: session.Explicit,
 				User: "olduser", Logon: LogonNormal},
 			Password: "oldplain&<pw>",
 		},
 		{
-			Site: Site{Name: "Damaged", Folder: "Clients", Host: "damaged.example.net", Port: 21, Encryption: Explicit,
+			Site: Site{Name: "Damaged", Folder: "Clients", Host: "damaged.example.net", Port: 21, Encryption: session.Explicit,
 				User: "dam", Logon: LogonAsk},
 			Notes: []string{"the saved password could not be decoded, so Ferry asks for it on connect"},
 		},
 		{
-			Site: Site{Name: "Büro-Server", Folder: "Clients/Bürö", Host: "büro.example.de", Port: 21, Encryption: Explicit,
+			Site: Site{Name: "Büro-Server", Folder: "Clients/Bürö", Host: "büro.example.de", Port: 21, Encryption: session.Explicit,
 				User: "büro", Logon: LogonNormal},
 			Password: "Grüße!",
 			Notes: []string{
@@ -351,13 +353,13 @@ func TestImportFileZillaSiteManager(t *testing.T) {
 		},
 		{
 			Site: Site{Name: "Müller GmbH", Folder: "Clients/Bürö/Клиенты", Host: "ftp.mueller.example", Port: 21,
-				Encryption: Explicit, User: "mueller", Logon: LogonAsk, LocalDir: `D:\Kunden\Müller`,
+				Encryption: session.Explicit, User: "mueller", Logon: LogonAsk, LocalDir: `D:\Kunden\Müller`,
 				RemoteDir: "/Dateien/Bücher", Notes: "Ansprechpartner: Frau Müller"},
 			Notes: []string{"FileZilla's account (ACCT) logon is not supported; Ferry asks for the password"},
 		},
 		{
 			Site: Site{Name: "Ключ", Folder: "Clients/Bürö/Клиенты", Host: "ftps.example.ru", Port: 990,
-				Encryption: Implicit, User: "иван", Logon: LogonAsk},
+				Encryption: session.Implicit, User: "иван", Logon: LogonAsk},
 		},
 	}
 	wantSkips := []ImportSkip{
@@ -503,7 +505,7 @@ func TestImportFileZillaVariations(t *testing.T) {
 		{"empty port and no protocol", `<Host>h.example</Host><Port></Port><Logontype>2</Logontype><Name>N</Name>`,
 			want{site: Site{Name: "N", Host: "h.example", Logon: LogonAsk}, notes: []string{noteProtocol0}}},
 		{"port 0", `<Host>h.example</Host><Port>0</Port><Protocol>3</Protocol><Logontype>2</Logontype><Name>N</Name>`,
-			want{site: Site{Name: "N", Host: "h.example", Encryption: Implicit, Logon: LogonAsk}}},
+			want{site: Site{Name: "N", Host: "h.example", Encryption: session.Implicit, Logon: LogonAsk}}},
 		{"bad port", `<Host>h.example</Host><Port>twenty-one</Port><Protocol>4</Protocol><Name>N</Name>`,
 			want{site: Site{Name: "N"}, reason: `port "twenty-one" is not a valid port (1–65535)`}},
 		{"negative port", `<Host>h.example</Host><Port>-21</Port><Protocol>4</Protocol><Name>N</Name>`,

@@ -1,4 +1,4 @@
-package session
+package trust
 
 import (
 	"context"
@@ -451,7 +451,7 @@ func TestTrustVerifier(t *testing.T) {
 			if roots == nil {
 				roots = p.caPool
 			}
-			trust := &Trust{Store: mustOpen(t, t.TempDir()), Roots: roots}
+			trust := &Policy{Store: mustOpen(t, t.TempDir()), Roots: roots}
 			var seen *tls.ConnectionState
 			verify := trust.Verifier(tt.host, srv.port)
 			err := handshake(t, srv.port, tt.host, tt.maxVersion, func(cs tls.ConnectionState) error {
@@ -490,9 +490,9 @@ func sha256sum(b []byte) []byte {
 	return s[:]
 }
 
-func mustOpen(t *testing.T, dir string) *TrustStore {
+func mustOpen(t *testing.T, dir string) *Store {
 	t.Helper()
-	s, err := OpenTrustStore(dir)
+	s, err := OpenStore(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -500,12 +500,12 @@ func mustOpen(t *testing.T, dir string) *TrustStore {
 }
 
 // untrustedAt handshakes once with trust and returns the question asked.
-func untrustedAt(t *testing.T, trust *Trust, port int) Question {
+func untrustedAt(t *testing.T, trust *Policy, port int) Question {
 	t.Helper()
 	return asUntrusted(t, handshake(t, port, "localhost", 0, trust.Verifier("localhost", port))).Question
 }
 
-func passes(t *testing.T, trust *Trust, port int) bool {
+func passes(t *testing.T, trust *Policy, port int) bool {
 	t.Helper()
 	err := handshake(t, port, "localhost", 0, trust.Verifier("localhost", port))
 	if err != nil && !errors.Is(err, ErrCertUntrusted) && !errors.Is(err, ErrCertChanged) {
@@ -521,9 +521,9 @@ func TestTrustDecide(t *testing.T) {
 
 	t.Run("trust always persists", func(t *testing.T) {
 		dir := t.TempDir()
-		trust := &Trust{Store: mustOpen(t, dir), Roots: p.caPool}
+		trust := &Policy{Store: mustOpen(t, dir), Roots: p.caPool}
 		q := untrustedAt(t, trust, srv.port)
-		pr := &fakePrompter{answer: TrustAlways}
+		pr := &fakePrompter{answer: Always}
 		if err := trust.Decide(ctx, pr, q); err != nil {
 			t.Fatal(err)
 		}
@@ -533,7 +533,7 @@ func TestTrustDecide(t *testing.T) {
 		if !passes(t, trust, srv.port) {
 			t.Error("not trusted by the Trust that decided")
 		}
-		again := &Trust{Store: mustOpen(t, dir), Roots: p.caPool}
+		again := &Policy{Store: mustOpen(t, dir), Roots: p.caPool}
 		if !passes(t, again, srv.port) {
 			t.Error("not trusted through the re-opened store")
 		}
@@ -547,27 +547,27 @@ func TestTrustDecide(t *testing.T) {
 
 	t.Run("trust once lasts for this Trust only", func(t *testing.T) {
 		dir := t.TempDir()
-		trust := &Trust{Store: mustOpen(t, dir), Roots: p.caPool}
-		if err := trust.Decide(ctx, &fakePrompter{answer: TrustOnce}, untrustedAt(t, trust, srv.port)); err != nil {
+		trust := &Policy{Store: mustOpen(t, dir), Roots: p.caPool}
+		if err := trust.Decide(ctx, &fakePrompter{answer: Once}, untrustedAt(t, trust, srv.port)); err != nil {
 			t.Fatal(err)
 		}
 		if !passes(t, trust, srv.port) {
 			t.Error("not trusted by the Trust that decided")
 		}
-		if passes(t, &Trust{Store: trust.Store, Roots: p.caPool}, srv.port) {
+		if passes(t, &Policy{Store: trust.Store, Roots: p.caPool}, srv.port) {
 			t.Error("trusted by another Trust")
 		}
-		if passes(t, &Trust{Store: mustOpen(t, dir), Roots: p.caPool}, srv.port) || len(trust.Store.List()) != 0 {
+		if passes(t, &Policy{Store: mustOpen(t, dir), Roots: p.caPool}, srv.port) || len(trust.Store.List()) != 0 {
 			t.Error("trust once reached the store")
 		}
-		if _, err := os.Stat(filepath.Join(dir, TrustFileName)); !errors.Is(err, fs.ErrNotExist) {
+		if _, err := os.Stat(filepath.Join(dir, FileName)); !errors.Is(err, fs.ErrNotExist) {
 			t.Errorf("trust file written: %v", err)
 		}
 	})
 
 	t.Run("reject", func(t *testing.T) {
 		dir := t.TempDir()
-		trust := &Trust{Store: mustOpen(t, dir), Roots: p.caPool}
+		trust := &Policy{Store: mustOpen(t, dir), Roots: p.caPool}
 		err := trust.Decide(ctx, &fakePrompter{answer: Reject}, untrustedAt(t, trust, srv.port))
 		if !errors.Is(err, ErrCertRejected) {
 			t.Fatalf("want ErrCertRejected, got %v", err)
@@ -575,22 +575,22 @@ func TestTrustDecide(t *testing.T) {
 		if passes(t, trust, srv.port) || len(trust.Store.List()) != 0 {
 			t.Error("a rejected certificate is trusted")
 		}
-		if _, err := os.Stat(filepath.Join(dir, TrustFileName)); !errors.Is(err, fs.ErrNotExist) {
+		if _, err := os.Stat(filepath.Join(dir, FileName)); !errors.Is(err, fs.ErrNotExist) {
 			t.Errorf("trust file written: %v", err)
 		}
 	})
 
 	t.Run("prompter error", func(t *testing.T) {
-		trust := &Trust{Store: mustOpen(t, t.TempDir()), Roots: p.caPool}
+		trust := &Policy{Store: mustOpen(t, t.TempDir()), Roots: p.caPool}
 		boom := errors.New("no terminal")
-		err := trust.Decide(ctx, &fakePrompter{answer: TrustAlways, err: boom}, untrustedAt(t, trust, srv.port))
+		err := trust.Decide(ctx, &fakePrompter{answer: Always, err: boom}, untrustedAt(t, trust, srv.port))
 		if !errors.Is(err, boom) || passes(t, trust, srv.port) || len(trust.Store.List()) != 0 {
 			t.Errorf("err %v; recorded anyway?", err)
 		}
 	})
 
 	t.Run("cancelled while asking", func(t *testing.T) {
-		trust := &Trust{Store: mustOpen(t, t.TempDir()), Roots: p.caPool}
+		trust := &Policy{Store: mustOpen(t, t.TempDir()), Roots: p.caPool}
 		q := untrustedAt(t, trust, srv.port)
 		cctx, cancel := context.WithCancel(ctx)
 		time.AfterFunc(20*time.Millisecond, cancel)
@@ -598,24 +598,24 @@ func TestTrustDecide(t *testing.T) {
 		if !errors.Is(err, context.Canceled) || passes(t, trust, srv.port) {
 			t.Errorf("want context.Canceled, got %v", err)
 		}
-		pr := &fakePrompter{answer: TrustAlways}
+		pr := &fakePrompter{answer: Always}
 		if err := trust.Decide(cctx, pr, q); !errors.Is(err, context.Canceled) || pr.count() != 0 {
 			t.Errorf("asked after cancel: %v, %d questions", err, pr.count())
 		}
 	})
 
 	t.Run("trust always without a store acts as trust once", func(t *testing.T) {
-		trust := &Trust{Roots: p.caPool}
-		if err := trust.Decide(ctx, &fakePrompter{answer: TrustAlways}, untrustedAt(t, trust, srv.port)); err != nil {
+		trust := &Policy{Roots: p.caPool}
+		if err := trust.Decide(ctx, &fakePrompter{answer: Always}, untrustedAt(t, trust, srv.port)); err != nil {
 			t.Fatal(err)
 		}
-		if !passes(t, trust, srv.port) || passes(t, &Trust{Roots: p.caPool}, srv.port) {
+		if !passes(t, trust, srv.port) || passes(t, &Policy{Roots: p.caPool}, srv.port) {
 			t.Error("want trusted in this Trust only")
 		}
 	})
 
 	t.Run("unknown answer rejects", func(t *testing.T) {
-		trust := &Trust{Roots: p.caPool}
+		trust := &Policy{Roots: p.caPool}
 		err := trust.Decide(ctx, &fakePrompter{answer: Answer(7)}, untrustedAt(t, trust, srv.port))
 		if !errors.Is(err, ErrCertRejected) || passes(t, trust, srv.port) {
 			t.Errorf("err %v", err)
@@ -627,7 +627,7 @@ func TestTrustDecide(t *testing.T) {
 // only, never a private key.
 func checkTrustFile(t *testing.T, dir string, p *testPKI) {
 	t.Helper()
-	path := filepath.Join(dir, TrustFileName)
+	path := filepath.Join(dir, FileName)
 	st, err := os.Stat(path)
 	if err != nil {
 		t.Fatal(err)
@@ -676,13 +676,13 @@ func TestTrustChangedCert(t *testing.T) {
 	srv := serveTLS(t, p.self)
 	ctx := context.Background()
 	dir := t.TempDir()
-	trust := &Trust{Store: mustOpen(t, dir), Roots: p.caPool}
-	if err := trust.Decide(ctx, &fakePrompter{answer: TrustAlways}, untrustedAt(t, trust, srv.port)); err != nil {
+	trust := &Policy{Store: mustOpen(t, dir), Roots: p.caPool}
+	if err := trust.Decide(ctx, &fakePrompter{answer: Always}, untrustedAt(t, trust, srv.port)); err != nil {
 		t.Fatal(err)
 	}
 
 	srv.set(p.self2)
-	fresh := &Trust{Store: mustOpen(t, dir), Roots: p.caPool}
+	fresh := &Policy{Store: mustOpen(t, dir), Roots: p.caPool}
 	err := handshake(t, srv.port, "localhost", 0, fresh.Verifier("localhost", srv.port))
 	q := asUntrusted(t, err).Question
 	if !errors.Is(err, ErrCertChanged) || errors.Is(err, ErrCertUntrusted) || !q.Changed || q.Previous == nil {
@@ -702,10 +702,10 @@ func TestTrustChangedCert(t *testing.T) {
 	}
 
 	// Trusting the new one always replaces the old pin.
-	if err := fresh.Decide(ctx, &fakePrompter{answer: TrustAlways}, q); err != nil {
+	if err := fresh.Decide(ctx, &fakePrompter{answer: Always}, q); err != nil {
 		t.Fatal(err)
 	}
-	reopened := &Trust{Store: mustOpen(t, dir), Roots: p.caPool}
+	reopened := &Policy{Store: mustOpen(t, dir), Roots: p.caPool}
 	if list := reopened.Store.List(); len(list) != 1 || list[0].SHA256 != fingerprint(p.self2) {
 		t.Errorf("store %+v", list)
 	}
@@ -722,12 +722,12 @@ func TestTrustPinnedCertAfterExpiry(t *testing.T) {
 	p := pki(t)
 	srv := serveTLS(t, p.self)
 	dir := t.TempDir()
-	trust := &Trust{Store: mustOpen(t, dir), Roots: p.caPool}
-	if err := trust.Decide(context.Background(), &fakePrompter{answer: TrustAlways}, untrustedAt(t, trust, srv.port)); err != nil {
+	trust := &Policy{Store: mustOpen(t, dir), Roots: p.caPool}
+	if err := trust.Decide(context.Background(), &fakePrompter{answer: Always}, untrustedAt(t, trust, srv.port)); err != nil {
 		t.Fatal(err)
 	}
 	later := p.self.Leaf.NotAfter.Add(48 * time.Hour)
-	old := &Trust{Store: mustOpen(t, dir), Roots: p.caPool, Now: func() time.Time { return later }}
+	old := &Policy{Store: mustOpen(t, dir), Roots: p.caPool, Now: func() time.Time { return later }}
 	if !passes(t, old, srv.port) {
 		t.Error("the pinned certificate does not pass after it expired")
 	}
@@ -843,11 +843,11 @@ func TestTrustStoreCorruptFile(t *testing.T) {
 	for name, content := range tests {
 		t.Run(name, func(t *testing.T) {
 			dir := t.TempDir()
-			path := filepath.Join(dir, TrustFileName)
+			path := filepath.Join(dir, FileName)
 			if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			s, err := OpenTrustStore(dir)
+			s, err := OpenStore(dir)
 			if err == nil || s != nil || !strings.Contains(err.Error(), path) {
 				t.Errorf("want an error naming %s, got %v", path, err)
 			}
@@ -856,7 +856,7 @@ func TestTrustStoreCorruptFile(t *testing.T) {
 	t.Run("valid", func(t *testing.T) {
 		dir := t.TempDir()
 		content := `{"version":1,"entries":[{"host":"A.example","port":21,"sha256":"` + strings.ToLower(fingerprint(p.self)) + `","der":"` + good + `"}]}`
-		if err := os.WriteFile(filepath.Join(dir, TrustFileName), []byte(content), 0o600); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, FileName), []byte(content), 0o600); err != nil {
 			t.Fatal(err)
 		}
 		if e, ok := mustOpen(t, dir).Lookup("a.example", 21); !ok || e.SHA256 != fingerprint(p.self) {
@@ -865,11 +865,11 @@ func TestTrustStoreCorruptFile(t *testing.T) {
 	})
 	t.Run("unreadable", func(t *testing.T) {
 		dir := t.TempDir()
-		path := filepath.Join(dir, TrustFileName)
+		path := filepath.Join(dir, FileName)
 		if err := os.Mkdir(path, 0o700); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := OpenTrustStore(dir); err == nil || !strings.Contains(err.Error(), path) {
+		if _, err := OpenStore(dir); err == nil || !strings.Contains(err.Error(), path) {
 			t.Errorf("want an error naming %s, got %v", path, err)
 		}
 	})
@@ -885,7 +885,7 @@ func TestTrustAccept(t *testing.T) {
 		"sha256: prefix, mixed case host": "SHA256:" + fp,
 	} {
 		t.Run(name, func(t *testing.T) {
-			trust := &Trust{Store: mustOpen(t, t.TempDir()), Roots: p.caPool}
+			trust := &Policy{Store: mustOpen(t, t.TempDir()), Roots: p.caPool}
 			if err := trust.Accept("LOCALHOST", srv.port, arg); err != nil {
 				t.Fatal(err)
 			}
@@ -898,7 +898,7 @@ func TestTrustAccept(t *testing.T) {
 		})
 	}
 	t.Run("another fingerprint", func(t *testing.T) {
-		trust := &Trust{Roots: p.caPool}
+		trust := &Policy{Roots: p.caPool}
 		if err := trust.Accept("localhost", srv.port, fingerprint(p.self2)); err != nil {
 			t.Fatal(err)
 		}
@@ -910,7 +910,7 @@ func TestTrustAccept(t *testing.T) {
 		}
 	})
 	t.Run("malformed", func(t *testing.T) {
-		trust := &Trust{Roots: p.caPool}
+		trust := &Policy{Roots: p.caPool}
 		for _, bad := range []string{"", "AB:CD", fp[:len(fp)-1], "G" + fp[1:], fp + ":00"} {
 			if err := trust.Accept("localhost", srv.port, bad); err == nil {
 				t.Errorf("Accept(%q) = nil", bad)
@@ -922,7 +922,7 @@ func TestTrustAccept(t *testing.T) {
 func TestTrustConcurrent(t *testing.T) {
 	p := pki(t)
 	srv := serveTLS(t, p.self)
-	trust := &Trust{Store: mustOpen(t, t.TempDir()), Roots: p.caPool}
+	trust := &Policy{Store: mustOpen(t, t.TempDir()), Roots: p.caPool}
 	q := untrustedAt(t, trust, srv.port)
 	cs := tls.ConnectionState{PeerCertificates: []*x509.Certificate{p.self.Leaf}}
 	var wg sync.WaitGroup
@@ -933,9 +933,9 @@ func TestTrustConcurrent(t *testing.T) {
 				verify(cs)
 				trust.Store.List()
 			}
-			ans := TrustOnce
+			ans := Once
 			if i%2 == 0 {
-				ans = TrustAlways
+				ans = Always
 			}
 			if err := trust.Decide(context.Background(), &fakePrompter{answer: ans}, q); err != nil {
 				t.Error(err)
@@ -957,16 +957,16 @@ func TestCertInfoNoCertificate(t *testing.T) {
 	if info.SystemError == "" || len(info.Warnings()) == 0 {
 		t.Errorf("info %+v", info)
 	}
-	if err := (&Trust{}).Verifier("example.com", 21)(tls.ConnectionState{}); err == nil || !strings.Contains(err.Error(), "example.com:21") {
+	if err := (&Policy{}).Verifier("example.com", 21)(tls.ConnectionState{}); err == nil || !strings.Contains(err.Error(), "example.com:21") {
 		t.Errorf("Verifier without a certificate: %v", err)
 	}
-	if err := (&Trust{}).Decide(context.Background(), &fakePrompter{answer: TrustAlways}, Question{Info: info}); err == nil {
+	if err := (&Policy{}).Decide(context.Background(), &fakePrompter{answer: Always}, Question{Info: info}); err == nil {
 		t.Error("Decide trusted a question without a certificate")
 	}
 }
 
 func TestCertAnswerAndNameStrings(t *testing.T) {
-	for a, want := range map[Answer]string{Reject: "reject", TrustOnce: "trust once", TrustAlways: "always trust", 9: "Answer(9)"} {
+	for a, want := range map[Answer]string{Reject: "reject", Once: "trust once", Always: "always trust", 9: "Answer(9)"} {
 		if a.String() != want {
 			t.Errorf("%d.String() = %q, want %q", int(a), a.String(), want)
 		}
@@ -1005,12 +1005,12 @@ func FuzzOpenTrustStore(f *testing.F) {
 		dir = f.TempDir()
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		if err := os.WriteFile(filepath.Join(dir, TrustFileName), data, 0o600); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, FileName), data, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		s, err := OpenTrustStore(dir)
+		s, err := OpenStore(dir)
 		if err != nil {
-			if !strings.Contains(err.Error(), TrustFileName) {
+			if !strings.Contains(err.Error(), FileName) {
 				t.Errorf("error does not name the file: %v", err)
 			}
 			return
@@ -1032,18 +1032,18 @@ func TestTrustPinBeatsCA(t *testing.T) {
 	p := pki(t)
 	srv := serveTLS(t, p.self)
 	dir := t.TempDir()
-	trust := &Trust{Store: mustOpen(t, dir), Roots: p.caPool}
-	if err := trust.Decide(context.Background(), &fakePrompter{answer: TrustAlways}, untrustedAt(t, trust, srv.port)); err != nil {
+	trust := &Policy{Store: mustOpen(t, dir), Roots: p.caPool}
+	if err := trust.Decide(context.Background(), &fakePrompter{answer: Always}, untrustedAt(t, trust, srv.port)); err != nil {
 		t.Fatal(err)
 	}
 	srv.set(p.good)
-	fresh := &Trust{Store: mustOpen(t, dir), Roots: p.caPool}
+	fresh := &Policy{Store: mustOpen(t, dir), Roots: p.caPool}
 	err := handshake(t, srv.port, "localhost", 0, fresh.Verifier("localhost", srv.port))
 	if !errors.Is(err, ErrCertChanged) {
 		t.Fatalf("CA-valid certificate replacing a pinned one: %v, want ErrCertChanged", err)
 	}
 	// Without a pin, the same CA-valid certificate passes silently.
-	other := &Trust{Store: mustOpen(t, t.TempDir()), Roots: p.caPool}
+	other := &Policy{Store: mustOpen(t, t.TempDir()), Roots: p.caPool}
 	if err := handshake(t, srv.port, "localhost", 0, other.Verifier("localhost", srv.port)); err != nil {
 		t.Fatalf("CA-valid certificate without a pin: %v", err)
 	}

@@ -1,4 +1,4 @@
-package session
+package trust
 
 import (
 	"bytes"
@@ -25,6 +25,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/ferryftps/ferry/internal/config"
 )
 
 // This file holds the certificate trust decision: what a person is shown
@@ -447,9 +449,9 @@ const (
 	Reject Answer = iota
 	// TrustOnce: connect, and trust this certificate for this server until
 	// Ferry quits.
-	TrustOnce
+	Once
 	// TrustAlways: connect, and remember this certificate for this server.
-	TrustAlways
+	Always
 )
 
 // String names the answer as a person would: "reject", "trust once",
@@ -458,9 +460,9 @@ func (a Answer) String() string {
 	switch a {
 	case Reject:
 		return "reject"
-	case TrustOnce:
+	case Once:
 		return "trust once"
-	case TrustAlways:
+	case Always:
 		return "always trust"
 	}
 	return "Answer(" + strconv.Itoa(int(a)) + ")"
@@ -527,11 +529,11 @@ func (e *UntrustedError) Is(target error) bool {
 }
 
 // TrustFileName is the trust store's file in its folder.
-const TrustFileName = "trusted-certificates.json"
+const FileName = "trusted-certificates.json"
 
 // TrustEntry is one certificate a person chose to trust always for one
 // server.
-type TrustEntry struct {
+type Entry struct {
 	Host     string // lower case for names; IPv6 without brackets
 	Port     int
 	SHA256   string    // fingerprint of the certificate, "AB:CD:..."
@@ -544,11 +546,11 @@ type TrustEntry struct {
 
 // Info describes the stored certificate (the leaf only: the chain is not
 // stored), checked against the system's certificate authorities now.
-func (e TrustEntry) Info() (CertInfo, error) {
+func (e Entry) Info() (CertInfo, error) {
 	return e.info(nil, time.Now())
 }
 
-func (e TrustEntry) info(roots *x509.CertPool, now time.Time) (CertInfo, error) {
+func (e Entry) info(roots *x509.CertPool, now time.Time) (CertInfo, error) {
 	cert, err := x509.ParseCertificate(e.der)
 	if err != nil {
 		return CertInfo{}, fmt.Errorf("the trusted certificate for %s: %w", trustKey(e.Host, e.Port), err)
@@ -581,11 +583,11 @@ const trustFileVersion = 1
 // key. It is read once, when opened; Pin and Remove re-read the file and
 // write it at once, so that another Ferry process's pins are kept. A
 // TrustStore is safe for concurrent use.
-type TrustStore struct {
+type Store struct {
 	path string
 
 	mu      sync.Mutex
-	entries map[string]TrustEntry // by trustKey
+	entries map[string]Entry // by trustKey
 }
 
 // OpenTrustStore opens the trust store in dir. A missing file is an empty
@@ -593,8 +595,8 @@ type TrustStore struct {
 // or parsed, or holds an entry whose certificate does not match its
 // fingerprint, is an error naming the file: a pinned certificate is never
 // silently forgotten.
-func OpenTrustStore(dir string) (*TrustStore, error) {
-	s := &TrustStore{path: filepath.Join(dir, TrustFileName)}
+func OpenStore(dir string) (*Store, error) {
+	s := &Store{path: filepath.Join(dir, FileName)}
 	entries, err := s.load()
 	if err != nil {
 		return nil, err
@@ -604,10 +606,10 @@ func OpenTrustStore(dir string) (*TrustStore, error) {
 }
 
 // Path is the store's file.
-func (s *TrustStore) Path() string { return s.path }
+func (s *Store) Path() string { return s.path }
 
-func (s *TrustStore) load() (map[string]TrustEntry, error) {
-	entries := make(map[string]TrustEntry)
+func (s *Store) load() (map[string]Entry, error) {
+	entries := make(map[string]Entry)
 	data, err := os.ReadFile(s.path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return entries, nil
@@ -636,7 +638,7 @@ func (s *TrustStore) load() (map[string]TrustEntry, error) {
 		if err != nil || want != sha256.Sum256(fe.DER) {
 			return nil, corrupt("entry %d (%s): the fingerprint does not match the certificate", i+1, trustKey(fe.Host, fe.Port))
 		}
-		e := TrustEntry{
+		e := Entry{
 			Host: trustHost(fe.Host), Port: fe.Port, SHA256: certColonHex(want[:]),
 			Subject: fe.Subject, NotAfter: fe.NotAfter, Added: fe.Added, der: fe.DER,
 		}
@@ -646,7 +648,7 @@ func (s *TrustStore) load() (map[string]TrustEntry, error) {
 }
 
 // save writes entries to the file. The caller holds s.mu.
-func (s *TrustStore) save(entries map[string]TrustEntry) error {
+func (s *Store) save(entries map[string]Entry) error {
 	f := trustFile{Version: trustFileVersion, Entries: []trustFileEntry{}}
 	for _, e := range sortedEntries(entries) {
 		f.Entries = append(f.Entries, trustFileEntry{
@@ -661,15 +663,15 @@ func (s *TrustStore) save(entries map[string]TrustEntry) error {
 	if err := os.MkdirAll(filepath.Dir(s.path), 0o700); err != nil {
 		return fmt.Errorf("saving the trusted certificates: %w", err)
 	}
-	return WriteFileAtomic(s.path, append(data, '\n'), 0o600)
+	return config.WriteFileAtomic(s.path, append(data, '\n'), 0o600)
 }
 
-func sortedEntries(m map[string]TrustEntry) []TrustEntry {
-	list := make([]TrustEntry, 0, len(m))
+func sortedEntries(m map[string]Entry) []Entry {
+	list := make([]Entry, 0, len(m))
 	for _, e := range m {
 		list = append(list, e)
 	}
-	slices.SortFunc(list, func(a, b TrustEntry) int {
+	slices.SortFunc(list, func(a, b Entry) int {
 		if c := strings.Compare(a.Host, b.Host); c != 0 {
 			return c
 		}
@@ -680,7 +682,7 @@ func sortedEntries(m map[string]TrustEntry) []TrustEntry {
 
 // Lookup returns the certificate trusted always for host:port. Host names
 // compare without regard to case; IPv6 addresses with or without brackets.
-func (s *TrustStore) Lookup(host string, port int) (TrustEntry, bool) {
+func (s *Store) Lookup(host string, port int) (Entry, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	e, ok := s.entries[trustKey(host, port)]
@@ -688,7 +690,7 @@ func (s *TrustStore) Lookup(host string, port int) (TrustEntry, bool) {
 }
 
 // List returns the trusted certificates sorted by host, then port.
-func (s *TrustStore) List() []TrustEntry {
+func (s *Store) List() []Entry {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return sortedEntries(s.entries)
@@ -697,7 +699,7 @@ func (s *TrustStore) List() []TrustEntry {
 // Pin trusts info's leaf certificate always for info.Host and info.Port,
 // replacing the certificate trusted before for that server, and saves the
 // store at once.
-func (s *TrustStore) Pin(info CertInfo) error {
+func (s *Store) Pin(info CertInfo) error {
 	host := trustHost(info.Host)
 	if host == "" || info.Port < 1 || info.Port > 65535 {
 		return fmt.Errorf("cannot trust a certificate for %q port %d: no such server", info.Host, info.Port)
@@ -711,7 +713,7 @@ func (s *TrustStore) Pin(info CertInfo) error {
 	if subject == "" {
 		subject = strings.Join(append(slices.Clip(cert.DNSNames), info.IPAddresses...), ", ")
 	}
-	e := TrustEntry{
+	e := Entry{
 		Host: host, Port: info.Port, SHA256: certColonHex(sum[:]), Subject: subject,
 		NotAfter: cert.NotAfter.UTC(), Added: time.Now().UTC().Truncate(time.Second),
 		der: slices.Clone(cert.Raw),
@@ -732,7 +734,7 @@ func (s *TrustStore) Pin(info CertInfo) error {
 
 // Remove forgets the certificate trusted for host:port and saves the store
 // at once. It returns an error wrapping fs.ErrNotExist if there is none.
-func (s *TrustStore) Remove(host string, port int) error {
+func (s *Store) Remove(host string, port int) error {
 	key := trustKey(host, port)
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -757,10 +759,10 @@ func (s *TrustStore) Remove(host string, port int) error {
 // person chose to trust always (Store). Set the exported fields before use;
 // after that a Trust is safe for concurrent use. The zero value trusts what
 // the system's authorities vouch for and remembers answers for this run only.
-type Trust struct {
+type Policy struct {
 	// Store holds the certificates trusted always. Nil: TrustAlways is
 	// remembered for this run only, like TrustOnce.
-	Store *TrustStore
+	Store *Store
 	// Roots are the certificate authorities. Nil: the system's.
 	Roots *x509.CertPool
 	// Now tells the time for validity checks. Nil: time.Now.
@@ -770,14 +772,14 @@ type Trust struct {
 	once map[string][32]byte // trusted for this run, by trustKey
 }
 
-func (t *Trust) now() time.Time {
+func (t *Policy) now() time.Time {
 	if t.Now != nil {
 		return t.Now()
 	}
 	return time.Now()
 }
 
-func (t *Trust) remember(host string, port int, sum [32]byte) {
+func (t *Policy) remember(host string, port int, sum [32]byte) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.once == nil {
@@ -786,7 +788,7 @@ func (t *Trust) remember(host string, port int, sum [32]byte) {
 	t.once[trustKey(host, port)] = sum
 }
 
-func (t *Trust) rememberedFor(host string, port int) ([32]byte, bool) {
+func (t *Policy) rememberedFor(host string, port int) ([32]byte, bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	sum, ok := t.once[trustKey(host, port)]
@@ -803,7 +805,7 @@ func (t *Trust) rememberedFor(host string, port int) ([32]byte, bool) {
 // or when it was trusted for this run (TrustOnce, Accept). Otherwise it
 // returns an *UntrustedError whose Question is to be put to a person. The
 // returned function is safe for concurrent use.
-func (t *Trust) Verifier(host string, port int) func(tls.ConnectionState) error {
+func (t *Policy) Verifier(host string, port int) func(tls.ConnectionState) error {
 	return func(cs tls.ConnectionState) error {
 		if len(cs.PeerCertificates) == 0 || cs.PeerCertificates[0] == nil {
 			return fmt.Errorf("%s: the server presented no certificate", trustKey(host, port))
@@ -845,7 +847,7 @@ func (t *Trust) Verifier(host string, port int) func(tls.ConnectionState) error 
 // returns an error wrapping ErrCertRejected. An error of p, or the end of
 // ctx, is returned (wrapped) and nothing is recorded. Decide blocks while p
 // does: call it off the UI goroutine. Safe for concurrent use.
-func (t *Trust) Decide(ctx context.Context, p Prompter, q Question) error {
+func (t *Policy) Decide(ctx context.Context, p Prompter, q Question) error {
 	addr := q.Info.addr()
 	if len(q.Info.Leaf) == 0 {
 		return fmt.Errorf("%s: the question holds no certificate", addr)
@@ -862,8 +864,8 @@ func (t *Trust) Decide(ctx context.Context, p Prompter, q Question) error {
 		return fmt.Errorf("asking whether to trust %s: %w", addr, err)
 	}
 	switch ans {
-	case TrustOnce:
-	case TrustAlways:
+	case Once:
+	case Always:
 		if t.Store != nil {
 			if err := t.Store.Pin(q.Info); err != nil {
 				return err
@@ -883,7 +885,7 @@ func (t *Trust) Decide(ctx context.Context, p Prompter, q Question) error {
 // command line's --fingerprint sha256:HEX). The fingerprint is hex, with or
 // without colons, in any case, optionally prefixed with "sha256:"; anything
 // else is an error and nothing is trusted. Safe for concurrent use.
-func (t *Trust) Accept(host string, port int, sha256Hex string) error {
+func (t *Policy) Accept(host string, port int, sha256Hex string) error {
 	sum, err := parseSHA256(sha256Hex)
 	if err != nil {
 		return fmt.Errorf("trusting a certificate for %s: %w", trustKey(host, port), err)

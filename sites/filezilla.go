@@ -1,4 +1,4 @@
-package session
+package sites
 
 import (
 	"bytes"
@@ -12,6 +12,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/ferryftps/ferry/session"
 )
 
 // ImportedSite is one site read from another client's site manager.
@@ -556,14 +558,14 @@ func (im *fzImporter) mapServer(s *fzServer) (ImportedSite, string) {
 	}
 	switch pn {
 	case 0:
-		out.Site.Encryption = Explicit
+		out.Site.Encryption = session.Explicit
 		note("FileZilla used TLS only when the server offered it; Ferry always requires it")
 	case 3:
-		out.Site.Encryption = Implicit
+		out.Site.Encryption = session.Implicit
 	case 4:
-		out.Site.Encryption = Explicit
+		out.Site.Encryption = session.Explicit
 	case 6:
-		out.Site.Encryption = Plain
+		out.Site.Encryption = session.Plain
 		out.Site.AllowPlain = true
 		note("plain FTP: password and files travel unencrypted")
 	case 1:
