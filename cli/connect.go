@@ -177,7 +177,7 @@ func resolveTarget(dir, target string, allowPlain bool) (site sites.Site, path s
 			if path == "" {
 				path = s.RemoteDir
 			}
-			if strings.ContainsAny(path, "\r\n\x00") {
+			if session.CheckPath(path) != nil {
 				return site, "", false, usageError{fmt.Sprintf("%q: %v", target, session.ErrBadPath)}
 			}
 			return s, path, true, nil

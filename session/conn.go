@@ -38,23 +38,12 @@ type Conn struct {
 // ErrBroken: the connection was aborted or lost and can no longer be used.
 var ErrBroken = fmt.Errorf("%w: this connection can no longer be used", ErrConnectionLost)
 
-// ErrBadPath: the path holds CR, LF or NUL, which would let it smuggle
-// commands onto the control connection.
-var ErrBadPath = errors.New("the path contains a line break or NUL character")
-
-func checkPath(p string) error {
-	if strings.ContainsAny(p, "\r\n\x00") {
-		return fmt.Errorf("%q: %w", p, ErrBadPath)
-	}
-	return nil
-}
-
 // begin locks the connection for one operation and arms the abort on ctx.
 // end must be called with the operation's raw error; it returns the error
 // to report, classified.
 func (c *Conn) begin(ctx context.Context, op string, paths ...string) (end func(error) error, err error) {
 	for _, p := range paths {
-		if err := checkPath(p); err != nil {
+		if err := CheckPath(p); err != nil {
 			return nil, &Error{Op: op, Path: paths[0], Err: err}
 		}
 	}
@@ -568,8 +557,8 @@ func (c *Conn) Quote(ctx context.Context, expect int, line string) (string, erro
 // held, so the library has no command in flight and nothing buffered.
 func (c *Conn) quote(expect int, format string, args ...any) (string, error) {
 	line := fmt.Sprintf(format, args...)
-	if strings.ContainsAny(line, "\r\n\x00") {
-		return "", ErrBadPath
+	if err := CheckPath(line); err != nil {
+		return "", err
 	}
 	ctrl := c.d.control()
 	if _, err := io.WriteString(ctrl, line+"\r\n"); err != nil {

@@ -273,7 +273,7 @@ func ParsePWD(msg string) string {
 				continue
 			}
 			p := b.String()
-			if !strings.HasPrefix(p, "/") || strings.ContainsAny(p, "\r\n\x00") {
+			if !strings.HasPrefix(p, "/") || CheckPath(p) != nil {
 				return "/"
 			}
 			return path.Clean(p)

@@ -192,8 +192,8 @@ func (s Site) Validate() error {
 	if s.MaxConns < 0 {
 		return fmt.Errorf("the maximum number of connections is %d: it must be at least 1 (or 0 for the default of %d)", s.MaxConns, DefaultMaxConns)
 	}
-	if strings.ContainsAny(s.RemoteDir, "\r\n\x00") {
-		return fmt.Errorf("the remote folder: %w", session.ErrBadPath)
+	if err := session.CheckPath(s.RemoteDir); err != nil {
+		return fmt.Errorf("the remote folder: %w", err)
 	}
 	if strings.ContainsRune(s.LocalDir, 0) {
 		return errors.New("the local folder contains a NUL character")
@@ -271,7 +271,7 @@ func validZone(z string) bool {
 
 // checkSiteUser checks a login name: it goes verbatim into the USER command.
 func checkSiteUser(u string) error {
-	if strings.ContainsAny(u, "\r\n\x00") {
+	if session.CheckPath(u) != nil {
 		return errors.New("the user name contains a line break or NUL character")
 	}
 	for _, r := range u {
@@ -507,7 +507,7 @@ func (p *urlParser) parse(allowPlain bool) (Site, string, error) {
 		if err != nil {
 			return Site{}, "", p.errorf("the path has a bad percent-escape (write a '%%' as %%25)")
 		}
-		if strings.ContainsAny(path, "\r\n\x00") {
+		if session.CheckPath(path) != nil {
 			return Site{}, "", fmt.Errorf("%q: %w", p.display, session.ErrBadPath)
 		}
 	}

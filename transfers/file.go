@@ -10,7 +10,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/ferryftps/ferry/session"
@@ -234,7 +233,7 @@ const copyBuffer = 64 << 10
 // part file first, renamed over the target only when whole and checked.
 func (q *Queue) download(ctx context.Context, pool *session.Pool, c *session.Conn, j *Job, f *fileTask) (out outcome, err error) {
 	out = q.paths(j, f)
-	if err := checkName(path.Base(f.rel)); err != nil {
+	if err := session.CheckName(path.Base(f.rel)); err != nil {
 		return out, err
 	}
 	root, err := q.rootFor(j)
@@ -621,7 +620,7 @@ func (q *Queue) listOnce(t *task) (files []*fileTask, dirs []dirTask, err error)
 
 func (q *Queue) listRemote(ctx context.Context, c *session.Conn, j *Job, d *dirTask) ([]*fileTask, []dirTask, error) {
 	if d.rel != "" { // "" is a contents job's top: the target folder itself
-		if err := checkName(path.Base(d.rel)); err != nil {
+		if err := session.CheckName(path.Base(d.rel)); err != nil {
 			return nil, nil, fmt.Errorf("download %s: %w", j.spec.Remote, err)
 		}
 	}
@@ -643,7 +642,7 @@ func (q *Queue) listRemote(ctx context.Context, c *session.Conn, j *Job, d *dirT
 	var files []*fileTask
 	var dirs []dirTask
 	for _, e := range l.Entries {
-		if err := checkName(e.Name); err != nil {
+		if err := session.CheckName(e.Name); err != nil {
 			q.skip(j, fmt.Sprintf("%s: %v", dir, err))
 			continue
 		}
@@ -691,7 +690,7 @@ func (q *Queue) listLocal(ctx context.Context, c *session.Conn, j *Job, d *dirTa
 	var dirs []dirTask
 	for _, e := range entries {
 		name := e.Name()
-		if strings.ContainsAny(name, "\r\n\x00") {
+		if session.CheckPath(name) != nil {
 			q.skip(j, fmt.Sprintf("%s: %q: a name with a line break cannot be sent over FTP", dir, name))
 			continue
 		}

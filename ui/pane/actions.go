@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/ferryftps/ferry/session"
 	"github.com/ferryftps/ferry/ui/dialogs"
 	"github.com/ferryftps/ferry/ui/internal/esc"
 )
@@ -126,7 +127,7 @@ func (p *Pane) nameCheck(old string) func(string) error {
 			return nil
 		case strings.TrimSpace(s) == "":
 			return errors.New("type a name")
-		case !SafeName(s):
+		case session.CheckName(s) != nil:
 			return errors.New(`a name cannot be "." or "..", or hold / \ or control characters`)
 		case p.has(s):
 			return fmt.Errorf("%q already exists here", s)

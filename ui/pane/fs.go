@@ -12,7 +12,6 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
-	"unicode"
 
 	"github.com/ferryftps/ferry/session"
 	"github.com/ferryftps/ferry/sites"
@@ -34,7 +33,7 @@ func (e Entry) Hidden() bool { return strings.HasPrefix(e.Name, ".") }
 
 // Listing is one folder's contents. Skipped counts what was left out: lines
 // of a server's listing that could not be read, and entries whose names are
-// unsafe (see [SafeName]).
+// unsafe (see session.CheckName).
 type Listing struct {
 	Entries []Entry
 	Skipped int
@@ -67,17 +66,6 @@ type FS interface {
 	Chmod(ctx context.Context, p string, mode uint32) error
 	// Display returns what "Copy path" / "Copy URL" copies.
 	Display(p string) string
-}
-
-// SafeName reports whether a name listed by a server may be shown and acted
-// on: not empty, not "." or "..", and free of slashes, backslashes, NUL and
-// other control characters. Such names could escape the target folder once
-// they reach the local disk.
-func SafeName(name string) bool {
-	if name == "" || name == "." || name == ".." || strings.ContainsAny(name, `/\`) {
-		return false
-	}
-	return strings.IndexFunc(name, unicode.IsControl) < 0
 }
 
 // LocalFS is this computer's file system. Links are listed as links, and
@@ -196,7 +184,7 @@ func (LocalFS) Display(p string) string { return p }
 
 // RemoteFS is a server's file system, used through a pool's shared browse
 // connection. Paths are slash-separated and absolute. Names the server
-// lists that are not [SafeName] are skipped and counted. Safe for
+// lists that session.CheckName refuses are skipped and counted. Safe for
 // concurrent use (the browse connection serialises operations).
 type RemoteFS struct {
 	pool  *session.Pool
@@ -241,7 +229,7 @@ func (r *RemoteFS) List(ctx context.Context, dir string) (Listing, error) {
 	}
 	l := Listing{Entries: make([]Entry, 0, len(sl.Entries)), Skipped: len(sl.Unreadable)}
 	for _, fi := range sl.Entries {
-		if !SafeName(fi.Name) {
+		if session.CheckName(fi.Name) != nil {
 			l.Skipped++
 			continue
 		}
@@ -266,7 +254,7 @@ func (*RemoteFS) Parent(dir string) (string, bool) {
 // NUL.
 func (*RemoteFS) Clean(typed string) (string, error) {
 	p := strings.TrimSpace(typed)
-	if strings.ContainsAny(p, "\r\n\x00") {
+	if session.CheckPath(p) != nil {
 		return "", session.ErrBadPath
 	}
 	if !strings.HasPrefix(p, "/") {

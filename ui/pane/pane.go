@@ -8,12 +8,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/ferryftps/ferry/transfers"
-	"github.com/ferryftps/ferry/ui/internal/esc"
-	"github.com/ferryftps/ferry/ui/internal/uido"
 	"io/fs"
 	"slices"
 	"strings"
+
+	"github.com/ferryftps/ferry/transfers"
+	"github.com/ferryftps/ferry/ui/internal/esc"
+	"github.com/ferryftps/ferry/ui/internal/uido"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"

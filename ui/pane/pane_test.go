@@ -1055,12 +1055,3 @@ func TestRemoteUnsafeNames(t *testing.T) {
 		t.Errorf("listing %+v, skipped %d; want only good.txt, 5 skipped", l.Entries, l.Skipped)
 	}
 }
-
-func TestSafeName(t *testing.T) {
-	for name, ok := range map[string]bool{"a.txt": true, ".hidden": true, "": false, ".": false, "..": false,
-		"a/b": false, `a\b`: false, "nul\x00": false, "cr\r": false, "del\x7f": false, "ünï": true} {
-		if SafeName(name) != ok {
-			t.Errorf("SafeName(%q) = %v", name, !ok)
-		}
-	}
-}
