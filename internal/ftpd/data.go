@@ -199,26 +199,9 @@ func (c *session) transfer(msg150 string, faultable bool, run func(dc io.ReadWri
 		c.untrack(raw)
 	}()
 
-	var conn net.Conn = raw
-	if c.prot == 'P' {
-		tc := tls.Server(raw, c.srv.dataTLS)
-		raw.SetDeadline(time.Now().Add(wait))
-		err := handshake(tc)
-		raw.SetDeadline(time.Time{})
-		if err != nil {
-			c.logf('*', "data TLS handshake failed: %v", err)
-			hardClose(raw)
-			if first {
-				return c.reply(425, "No connection established")
-			}
-			return c.reply(425, "TLS handshake on the data connection failed")
-		}
-		c.logf('*', "data TLS established: %s", tlsInfo(tc))
-		if c.srv.cfg.RequireReuse && !tc.ConnectionState().DidResume {
-			tc.Close()
-			return c.reply(522, "SSL connection failed: session reuse required")
-		}
-		conn = tc
+	conn, ok := c.secureData(raw, wait, first)
+	if conn == nil {
+		return ok
 	}
 	if first && !c.reply(150, msg150) {
 		return false
@@ -231,8 +214,17 @@ func (c *session) transfer(msg150 string, faultable bool, run func(dc io.ReadWri
 	}
 	stop := c.watch(func() { hardClose(raw) })
 	err := run(dc, limit)
-	aborted := stop()
+	if aborted := stop(); aborted || err != nil {
+		return c.failed(raw, aborted, err, limit)
+	}
+	// A TLS close sends close_notify (bounded by tls' own 5 s deadline).
+	conn.Close()
+	return c.reply(226, "Transfer complete")
+}
 
+// failed ends a data transfer that was aborted (ABOR) or broke, with the
+// replies a client expects. It reports false when the session must end.
+func (c *session) failed(raw net.Conn, aborted bool, err error, limit int64) bool {
 	switch {
 	case aborted:
 		hardClose(raw)
@@ -259,9 +251,35 @@ func (c *session) transfer(msg150 string, faultable bool, run func(dc io.ReadWri
 		c.logf('*', "data connection broke: %v", err)
 		return c.reply(426, "Connection closed; transfer aborted")
 	}
-	// A TLS close sends close_notify (bounded by tls' own 5 s deadline).
-	conn.Close()
-	return c.reply(226, "Transfer complete")
+	return true
+}
+
+// secureData makes the accepted data connection raw secure when PROT P is
+// on: the TLS handshake within wait, and the session reuse check. On
+// failure it replies (425, 522) and returns a nil conn with what transfer
+// should report.
+func (c *session) secureData(raw net.Conn, wait time.Duration, first bool) (net.Conn, bool) {
+	if c.prot != 'P' {
+		return raw, true
+	}
+	tc := tls.Server(raw, c.srv.dataTLS)
+	raw.SetDeadline(time.Now().Add(wait))
+	err := handshake(tc)
+	raw.SetDeadline(time.Time{})
+	if err != nil {
+		c.logf('*', "data TLS handshake failed: %v", err)
+		hardClose(raw)
+		if first {
+			return nil, c.reply(425, "No connection established")
+		}
+		return nil, c.reply(425, "TLS handshake on the data connection failed")
+	}
+	c.logf('*', "data TLS established: %s", tlsInfo(tc))
+	if c.srv.cfg.RequireReuse && !tc.ConnectionState().DidResume {
+		tc.Close()
+		return nil, c.reply(522, "SSL connection failed: session reuse required")
+	}
+	return tc, true
 }
 
 func (c *session) cmdRetr(arg string) bool {

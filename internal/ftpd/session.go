@@ -415,130 +415,124 @@ func (c *session) handle(line string) bool {
 	c.logf('>', "%s", recorded)
 
 	verb, arg, _ := strings.Cut(line, " ")
-	verb = strings.ToUpper(verb)
-
-	renameFrom := c.renameFrom
+	r := request{verb: strings.ToUpper(verb), arg: arg, renameFrom: c.renameFrom}
 	c.renameFrom = ""
-
-	switch verb {
-	case "QUIT":
-		c.reply(221, "Goodbye")
-		c.closeControl()
-		return false
-	case "USER":
-		return c.cmdUser(arg)
-	case "PASS":
-		return c.cmdPass(arg)
-	case "AUTH":
-		return c.cmdAuth(arg)
-	case "PBSZ":
-		if !c.tlsOn {
-			return c.reply(503, "PBSZ requires a TLS connection")
-		}
-		return c.reply(200, "PBSZ=0")
-	case "PROT":
-		return c.cmdProt(arg)
-	case "FEAT":
-		return c.cmdFeat()
-	case "OPTS":
-		return c.cmdOpts(arg)
-	case "SYST":
-		return c.reply(215, "UNIX Type: L8")
-	case "NOOP":
-		return c.reply(200, "NOOP ok")
-	case "ABOR":
-		c.dropPassive()
-		return c.reply(225, "No transfer to abort")
-	}
-
-	if _, known := loginCommands[verb]; !known {
+	cmd, known := commands[r.verb]
+	switch {
+	case !known:
 		return c.reply(502, "Command not implemented")
-	}
-	if !c.loggedIn {
+	case cmd.login && !c.loggedIn:
 		return c.reply(530, "Please login with USER and PASS")
 	}
-
-	switch verb {
-	case "TYPE":
-		switch strings.ToUpper(strings.Join(strings.Fields(arg), " ")) {
-		case "I", "L 8", "A", "A N":
-			return c.reply(200, "Type set (transfers are always binary)")
-		}
-		return c.reply(504, "Unsupported type")
-	case "MODE":
-		if strings.EqualFold(strings.TrimSpace(arg), "S") {
-			return c.reply(200, "Mode set to S")
-		}
-		return c.reply(504, "Only MODE S is supported")
-	case "STRU":
-		if strings.EqualFold(strings.TrimSpace(arg), "F") {
-			return c.reply(200, "Structure set to F")
-		}
-		return c.reply(504, "Only STRU F is supported")
-	case "PWD", "XPWD":
-		return c.reply(257, quotePath(c.cwd)+" is the current directory")
-	case "CWD", "XCWD":
-		return c.cmdCwd(arg)
-	case "CDUP", "XCUP":
-		c.cwd = path.Dir(c.cwd)
-		return c.reply(250, "Directory changed to "+c.cwd)
-	case "PASV":
-		return c.cmdPasv(false, arg)
-	case "EPSV":
-		return c.cmdPasv(true, arg)
-	case "REST":
-		n, err := strconv.ParseInt(strings.TrimSpace(arg), 10, 64)
-		if err != nil || n < 0 {
-			return c.reply(501, "Invalid REST offset")
-		}
-		c.rest = n
-		return c.reply(350, fmt.Sprintf("Restarting at %d. Send STOR or RETR", n))
-	case "LIST", "NLST", "MLSD":
-		return c.cmdList(verb, arg)
-	case "MLST":
-		return c.cmdMlst(arg)
-	case "STAT":
-		return c.cmdStat(arg)
-	case "RETR":
-		return c.cmdRetr(arg)
-	case "STOR":
-		return c.cmdStor(arg, false)
-	case "APPE":
-		return c.cmdStor(arg, true)
-	case "DELE":
-		return c.cmdDele(arg)
-	case "MKD", "XMKD":
-		return c.cmdMkd(arg)
-	case "RMD", "XRMD":
-		return c.cmdRmd(arg)
-	case "RNFR":
-		return c.cmdRnfr(arg)
-	case "RNTO":
-		return c.cmdRnto(renameFrom, arg)
-	case "SIZE":
-		return c.cmdSize(arg)
-	case "MDTM":
-		return c.cmdMdtm(arg)
-	case "MFMT":
-		return c.cmdMfmt(arg)
-	case "SITE":
-		return c.cmdSite(arg)
-	case "HASH":
-		return c.cmdHash(arg)
-	case "XSHA256", "XSHA1", "XMD5", "XCRC":
-		return c.cmdXHash(verb, arg)
-	}
-	return c.reply(502, "Command not implemented")
+	return cmd.run(c, r)
 }
 
-// loginCommands are the commands that need a logged-in user.
-var loginCommands = map[string]struct{}{
-	"TYPE": {}, "MODE": {}, "STRU": {}, "PWD": {}, "XPWD": {}, "CWD": {}, "XCWD": {},
-	"CDUP": {}, "XCUP": {}, "PASV": {}, "EPSV": {}, "REST": {}, "LIST": {}, "NLST": {},
-	"MLSD": {}, "MLST": {}, "STAT": {}, "RETR": {}, "STOR": {}, "APPE": {}, "DELE": {},
-	"MKD": {}, "XMKD": {}, "RMD": {}, "XRMD": {}, "RNFR": {}, "RNTO": {}, "SIZE": {},
-	"MDTM": {}, "MFMT": {}, "SITE": {}, "HASH": {}, "XSHA256": {}, "XSHA1": {},
-	"XMD5": {}, "XCRC": {},
+// request is one command line: its verb (upper case), its argument, and
+// the path a preceding RNFR named (for RNTO).
+type request struct{ verb, arg, renameFrom string }
+
+// command is one verb the server knows: whether it needs a logged-in user,
+// and what it does. It reports false when the session must end.
+type command struct {
+	login bool
+	run   func(c *session, r request) bool
+}
+
+// commands is every verb the server answers (any other gets 502), filled
+// in by init with the small helpers that build it.
+var commands map[string]command
+
+func init() {
+	open := func(run func(c *session, r request) bool) command { return command{run: run} }
+	login := func(run func(c *session, r request) bool) command { return command{login: true, run: run} }
+	withArg := func(f func(c *session, arg string) bool) func(*session, request) bool {
+		return func(c *session, r request) bool { return f(c, r.arg) }
+	}
+	withVerb := func(f func(c *session, verb, arg string) bool) func(*session, request) bool {
+		return func(c *session, r request) bool { return f(c, r.verb, r.arg) }
+	}
+	reply := func(code int, text string) func(*session, request) bool {
+		return func(c *session, _ request) bool { return c.reply(code, text) }
+	}
+	commands = map[string]command{
+		"QUIT": open(func(c *session, _ request) bool { c.reply(221, "Goodbye"); c.closeControl(); return false }),
+		"USER": open(withArg((*session).cmdUser)),
+		"PASS": open(withArg((*session).cmdPass)),
+		"AUTH": open(withArg((*session).cmdAuth)),
+		"PBSZ": open(func(c *session, _ request) bool {
+			if !c.tlsOn {
+				return c.reply(503, "PBSZ requires a TLS connection")
+			}
+			return c.reply(200, "PBSZ=0")
+		}),
+		"PROT": open(withArg((*session).cmdProt)),
+		"FEAT": open(func(c *session, _ request) bool { return c.cmdFeat() }),
+		"OPTS": open(withArg((*session).cmdOpts)),
+		"SYST": open(reply(215, "UNIX Type: L8")),
+		"NOOP": open(reply(200, "NOOP ok")),
+		"ABOR": open(func(c *session, _ request) bool { c.dropPassive(); return c.reply(225, "No transfer to abort") }),
+
+		"TYPE": login(withArg((*session).cmdType)),
+		"MODE": login(withArg(only("S", "Mode set to S", "Only MODE S is supported"))),
+		"STRU": login(withArg(only("F", "Structure set to F", "Only STRU F is supported"))),
+		"PWD":  login(func(c *session, _ request) bool { return c.reply(257, quotePath(c.cwd)+" is the current directory") }),
+		"CWD":  login(withArg((*session).cmdCwd)),
+		"CDUP": login(func(c *session, _ request) bool {
+			c.cwd = path.Dir(c.cwd)
+			return c.reply(250, "Directory changed to "+c.cwd)
+		}),
+		"PASV":    login(withArg(func(c *session, arg string) bool { return c.cmdPasv(false, arg) })),
+		"EPSV":    login(withArg(func(c *session, arg string) bool { return c.cmdPasv(true, arg) })),
+		"REST":    login(withArg((*session).cmdRest)),
+		"LIST":    login(withVerb((*session).cmdList)),
+		"MLST":    login(withArg((*session).cmdMlst)),
+		"STAT":    login(withArg((*session).cmdStat)),
+		"RETR":    login(withArg((*session).cmdRetr)),
+		"STOR":    login(withArg(func(c *session, arg string) bool { return c.cmdStor(arg, false) })),
+		"APPE":    login(withArg(func(c *session, arg string) bool { return c.cmdStor(arg, true) })),
+		"DELE":    login(withArg((*session).cmdDele)),
+		"MKD":     login(withArg((*session).cmdMkd)),
+		"RMD":     login(withArg((*session).cmdRmd)),
+		"RNFR":    login(withArg((*session).cmdRnfr)),
+		"RNTO":    login(func(c *session, r request) bool { return c.cmdRnto(r.renameFrom, r.arg) }),
+		"SIZE":    login(withArg((*session).cmdSize)),
+		"MDTM":    login(withArg((*session).cmdMdtm)),
+		"MFMT":    login(withArg((*session).cmdMfmt)),
+		"SITE":    login(withArg((*session).cmdSite)),
+		"HASH":    login(withArg((*session).cmdHash)),
+		"XSHA256": login(withVerb((*session).cmdXHash)),
+	}
+	for alias, verb := range map[string]string{"XPWD": "PWD", "XCWD": "CWD", "XCUP": "CDUP", "NLST": "LIST", "MLSD": "LIST",
+		"XMKD": "MKD", "XRMD": "RMD", "XSHA1": "XSHA256", "XMD5": "XSHA256", "XCRC": "XSHA256"} {
+		commands[alias] = commands[verb]
+	}
+}
+
+// only answers a MODE or STRU: want is the one value supported.
+func only(want, ok, refused string) func(c *session, arg string) bool {
+	return func(c *session, arg string) bool {
+		if strings.EqualFold(strings.TrimSpace(arg), want) {
+			return c.reply(200, ok)
+		}
+		return c.reply(504, refused)
+	}
+}
+
+func (c *session) cmdType(arg string) bool {
+	switch strings.ToUpper(strings.Join(strings.Fields(arg), " ")) {
+	case "I", "L 8", "A", "A N":
+		return c.reply(200, "Type set (transfers are always binary)")
+	}
+	return c.reply(504, "Unsupported type")
+}
+
+func (c *session) cmdRest(arg string) bool {
+	n, err := strconv.ParseInt(strings.TrimSpace(arg), 10, 64)
+	if err != nil || n < 0 {
+		return c.reply(501, "Invalid REST offset")
+	}
+	c.rest = n
+	return c.reply(350, fmt.Sprintf("Restarting at %d. Send STOR or RETR", n))
 }
 
 func (c *session) cmdUser(arg string) bool {

@@ -179,64 +179,44 @@ func start(t testing.TB, kind Kind, o Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	cleanupDir := func() { os.RemoveAll(dir) }
+	s, err := launch(kind, o, dir)
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	t.Cleanup(func() {
+		s.stop()
+		if t.Failed() {
+			t.Logf("ftpslab: %s output:\n%s", kind, s.Output())
+		}
+		os.RemoveAll(dir)
+	})
+	return s, nil
+}
+
+// launch lays out the server's folder dir (root, certificate, config) and
+// starts the server in it, returning once it listens.
+func launch(kind Kind, o Options, dir string) (*Server, error) {
 	acct, err := user.Lookup(User)
 	if err != nil {
-		cleanupDir()
 		return nil, err
 	}
 	uid, _ := strconv.Atoi(acct.Uid)
 	gid, _ := strconv.Atoi(acct.Gid)
-	// The lab's folders must be reachable by the lab account.
-	if err := os.Chmod(dir, 0o755); err != nil {
-		cleanupDir()
+	root, empty, err := layFolders(dir, uid, gid)
+	if err != nil {
 		return nil, err
 	}
-	root := filepath.Join(dir, "root")
-	empty := filepath.Join(dir, "empty") // vsftpd's secure_chroot_dir: root-owned, not writable
-	for _, d := range []string{root, empty} {
-		if err := os.Mkdir(d, 0o755); err != nil {
-			cleanupDir()
-			return nil, err
-		}
-	}
-	if err := os.Chown(root, uid, gid); err != nil {
-		cleanupDir()
-		return nil, err
-	}
-
 	cert, certPEM, keyPEM, err := selfSigned()
 	if err != nil {
-		cleanupDir()
 		return nil, err
 	}
-	certFile := filepath.Join(dir, "cert.pem")
-	keyFile := filepath.Join(dir, "key.pem")
-	if err := os.WriteFile(certFile, certPEM, 0o644); err != nil {
-		cleanupDir()
+	files, err := writeCredentials(dir, certPEM, keyPEM, o.ClientCA)
+	if err != nil {
 		return nil, err
 	}
-	if err := os.WriteFile(keyFile, keyPEM, 0o600); err != nil {
-		cleanupDir()
-		return nil, err
-	}
-	// Pure-FTPd wants certificate and key in one file.
-	if err := os.WriteFile(filepath.Join(dir, "both.pem"), append(append([]byte{}, keyPEM...), certPEM...), 0o600); err != nil {
-		cleanupDir()
-		return nil, err
-	}
-	caFile := ""
-	if len(o.ClientCA) > 0 {
-		caFile = filepath.Join(dir, "client-ca.pem")
-		if err := os.WriteFile(caFile, o.ClientCA, 0o644); err != nil {
-			cleanupDir()
-			return nil, err
-		}
-	}
-
 	ports, err := freePorts(21)
 	if err != nil {
-		cleanupDir()
 		return nil, err
 	}
 	home := "/"
@@ -245,20 +225,18 @@ func start(t testing.TB, kind Kind, o Options) (*Server, error) {
 		// Without a chroot the server reports the real path of the folder
 		// it put the user in: give it that path in the first place.
 		if confRoot, err = filepath.EvalSymlinks(root); err != nil {
-			cleanupDir()
 			return nil, err
 		}
 		home = confRoot
 	}
 	p := params{
-		Dir: dir, Root: confRoot, NoChroot: o.NoChroot, Empty: empty, Cert: certFile, Key: keyFile, ClientCA: caFile,
+		Dir: dir, Root: confRoot, NoChroot: o.NoChroot, Empty: empty, Cert: files.cert, Key: files.key, ClientCA: files.ca,
 		Port: ports[0], PasvMin: ports[1], PasvMax: ports[len(ports)-1],
 		Implicit: kind.Implicit(), UID: uid, GID: gid, User: User, Password: Password,
 		ModulePath: filepath.Join(LabDir(), "root/usr/lib/proftpd"),
 	}
 	cmd, err := command(kind, p)
 	if err != nil {
-		cleanupDir()
 		return nil, err
 	}
 	s := &Server{
@@ -271,23 +249,59 @@ func start(t testing.TB, kind Kind, o Options) (*Server, error) {
 	// ends the per-session processes it forked.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
-		cleanupDir()
 		return nil, err
 	}
 	go func() { cmd.Wait(); close(s.done) }()
 	if err := s.waitReady(10 * time.Second); err != nil {
 		s.stop()
-		cleanupDir()
 		return nil, err
 	}
-	t.Cleanup(func() {
-		s.stop()
-		if t.Failed() {
-			t.Logf("ftpslab: %s output:\n%s", kind, s.Output())
-		}
-		cleanupDir()
-	})
 	return s, nil
+}
+
+// layFolders makes the server's root (owned by the lab account) and
+// vsftpd's secure_chroot_dir (root-owned, not writable) in dir, which the
+// lab account must be able to reach.
+func layFolders(dir string, uid, gid int) (root, empty string, err error) {
+	if err := os.Chmod(dir, 0o755); err != nil {
+		return "", "", err
+	}
+	root, empty = filepath.Join(dir, "root"), filepath.Join(dir, "empty")
+	for _, d := range []string{root, empty} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			return "", "", err
+		}
+	}
+	return root, empty, os.Chown(root, uid, gid)
+}
+
+// credentialFiles are the PEM files a server reads.
+type credentialFiles struct{ cert, key, ca string }
+
+// writeCredentials writes the certificate and key (apart, and together for
+// Pure-FTPd) and the client CAs, if any, into dir.
+func writeCredentials(dir string, certPEM, keyPEM, clientCA []byte) (credentialFiles, error) {
+	f := credentialFiles{cert: filepath.Join(dir, "cert.pem"), key: filepath.Join(dir, "key.pem")}
+	type write struct {
+		path string
+		data []byte
+		mode os.FileMode
+	}
+	writes := []write{
+		{f.cert, certPEM, 0o644},
+		{f.key, keyPEM, 0o600},
+		{filepath.Join(dir, "both.pem"), append(append([]byte{}, keyPEM...), certPEM...), 0o600},
+	}
+	if len(clientCA) > 0 {
+		f.ca = filepath.Join(dir, "client-ca.pem")
+		writes = append(writes, write{f.ca, clientCA, 0o644})
+	}
+	for _, w := range writes {
+		if err := os.WriteFile(w.path, w.data, w.mode); err != nil {
+			return f, err
+		}
+	}
+	return f, nil
 }
 
 // waitReady waits until the server listens on the control port, or the
