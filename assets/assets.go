@@ -1,5 +1,3 @@
-// Package assets holds Ferry's bundled files. It does not import Fyne: ui
-// wraps these bytes in Fyne resources.
 package assets
 
 import _ "embed"

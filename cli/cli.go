@@ -1,5 +1,3 @@
-// Package cli runs Ferry's headless subcommands (ferry ls, trust, ...)
-// over the same engine as the desktop app.
 package cli
 
 import (

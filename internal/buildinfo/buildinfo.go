@@ -1,5 +1,3 @@
-// Package buildinfo holds the version and identity of Ferry, shared by the
-// desktop app and the command line.
 package buildinfo
 
 // AppID is the application identifier; it names the preferences and storage

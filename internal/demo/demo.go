@@ -1,7 +1,3 @@
-// Package demo runs the embedded FTPS server behind `ferry -demo`: explicit
-// and implicit FTPS on 127.0.0.1 only (control and data), a fresh
-// self-signed certificate, a random password, and a temporary folder of
-// sample files, all removed by Close.
 package demo
 
 import (

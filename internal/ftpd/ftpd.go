@@ -1,8 +1,5 @@
-// Package ftpd is a small, purpose-built FTPS server. It serves two roles:
-// a fast in-process test double for Ferry's FTPS client (with fault
-// injection, hostile listings and protocol recording) and the embedded
-// server behind "ferry -demo".
-//
+package ftpd
+
 // The server listens on 127.0.0.1 only, for the control connection and for
 // every passive data connection, and serves one folder through [os.Root], so
 // no request can reach a file outside it. It speaks explicit (AUTH TLS) and
@@ -12,7 +9,6 @@
 // Concurrency: a [Server] handles every connection on its own goroutines.
 // Its methods are safe for concurrent use. [Server.Close] ends every
 // goroutine the server started before it returns.
-package ftpd
 
 import (
 	"crypto/rand"

@@ -1,14 +1,9 @@
-// Package ftpslab starts real FTPS servers (vsftpd, ProFTPD, Pure-FTPd) on
-// 127.0.0.1 for interop tests. Each server runs in the foreground under its
-// own pid, on free ports, with a freshly generated self-signed certificate,
-// its own temporary root folder and a test user, and is stopped by its pid
-// when the test ends.
-//
+package ftpslab
+
 // The binaries come from scripts/setup.sh test (make test): vsftpd is an
 // installed package, ProFTPD and Pure-FTPd are unpacked into a cache folder
 // because they conflict with vsftpd as packages. When a server is missing,
 // Start skips the test and says how to install it; with CI=true it fails.
-package ftpslab
 
 import (
 	"bytes"

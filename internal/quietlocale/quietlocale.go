@@ -1,8 +1,5 @@
-// Package quietlocale keeps Fyne from logging "Fyne error: Error parsing
-// user locale C" at every start when the locale is C.UTF-8 or POSIX.UTF-8
-// (the default in many containers). Import it, for its side effect only,
-// from package main.
-//
+package quietlocale
+
 // Fyne (fyne.io/fyne/v2/lang, in its init and again whenever it looks up a
 // fallback font) asks github.com/jeandeaual/go-locale for the user's
 // languages. go-locale reads the first of LC_ALL, LC_MESSAGES and LANG that
@@ -24,7 +21,6 @@
 // among those whose imports are done, and github.com/ferryftps/... sorts
 // before github.com/jeandeaual/... (the smoke test checks it on the real
 // binary). Keep it so.
-package quietlocale
 
 import (
 	"os"

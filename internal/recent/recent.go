@@ -1,12 +1,9 @@
-// Package recent keeps the quick-connect bar's recent connections: a few
-// URLs, newest first, in recent.json in Ferry's config folder. It never
-// holds a password: a URL's password is dropped before it is stored.
-//
+package recent
+
 // Several Ferry processes may use one file at once. Add reads, merges and
 // writes it while holding an exclusive OS file lock on recent.lock beside
 // it (List holds a shared one), and the file is replaced atomically, so no
 // update is lost and a reader never sees half a file.
-package recent
 
 import (
 	"encoding/json"

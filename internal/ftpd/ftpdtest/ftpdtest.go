@@ -1,6 +1,3 @@
-// Package ftpdtest runs an in-process FTPS server (internal/ftpd) for
-// tests, with a connection pool per site key: the transfers.Connections a
-// front end provides. Only tests import it.
 package ftpdtest
 
 import (
