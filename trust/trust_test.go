@@ -29,6 +29,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	mint "github.com/ferryftps/ferry/internal/pki"
 )
 
 // testPKI is a test certificate authority and the server certificates the
@@ -161,17 +163,15 @@ func newTestPKI() (*testPKI, error) {
 }
 
 // issue signs tmpl (with parent, or self-signed when parent is nil) and
-// returns it as a server certificate.
+// returns it as a server certificate, keeping its key to prove later that
+// none is stored.
 func (p *testPKI) issue(tmpl, parent *x509.Certificate, parentKey, key crypto.Signer) (tls.Certificate, error) {
 	tmpl.SerialNumber = big.NewInt(0x1000 + serialSeq.Add(1))
-	if parent == nil {
-		parent = tmpl
+	var issuer *tls.Certificate
+	if parent != nil {
+		issuer = &tls.Certificate{Leaf: parent, PrivateKey: parentKey}
 	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, key.Public(), parentKey)
-	if err != nil {
-		return tls.Certificate{}, err
-	}
-	leaf, err := x509.ParseCertificate(der)
+	c, err := mint.Issue(tmpl, issuer, key)
 	if err != nil {
 		return tls.Certificate{}, err
 	}
@@ -180,7 +180,7 @@ func (p *testPKI) issue(tmpl, parent *x509.Certificate, parentKey, key crypto.Si
 		return tls.Certificate{}, err
 	}
 	p.keys = append(p.keys, pk)
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}, nil
+	return c, nil
 }
 
 // testServer is an in-process TLS server on 127.0.0.1 whose certificate

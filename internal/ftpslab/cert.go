@@ -4,11 +4,10 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"embed"
-	"math/big"
-	"net"
 	"time"
+
+	"github.com/ferryftps/ferry/internal/pki"
 )
 
 //go:embed templates
@@ -21,29 +20,17 @@ func selfSigned() (cert *x509.Certificate, certPEM, keyPEM []byte, err error) {
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	serial, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 120))
+	tmpl, err := pki.ServerTemplate(24*time.Hour, "localhost", "127.0.0.1")
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          serial,
-		Subject:               pkix.Name{CommonName: "localhost", Organization: []string{"Ferry test lab"}},
-		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(24 * time.Hour),
-		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment | x509.KeyUsageCertSign,
-		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		BasicConstraintsValid: true,
-		IsCA:                  true,
-		DNSNames:              []string{"localhost"},
-		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1)},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	tmpl.Subject.Organization = []string{"Ferry test lab"}
+	tmpl.KeyUsage |= x509.KeyUsageKeyEncipherment | x509.KeyUsageCertSign
+	tmpl.IsCA = true
+	c, err := pki.Issue(tmpl, nil, key)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	cert, err = x509.ParseCertificate(der)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	return cert, pemBlock("CERTIFICATE", der), pemBlock("RSA PRIVATE KEY", x509.MarshalPKCS1PrivateKey(key)), nil
+	certPEM, keyPEM, err = pki.PEM(c)
+	return c.Leaf, certPEM, keyPEM, err
 }
