@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"net/url"
@@ -48,12 +47,11 @@ type Env struct {
 // MainView is the main window's content: the quick-connect bar, the local
 // and remote panes, the queue and log, and a status bar. Not safe for
 // concurrent use: touch it only on the UI goroutine; its engine work runs
-// on goroutines that come back through fyne.Do.
+// off it through uido.Go, which delivers the results back on it.
 type MainView struct {
 	env   Env
 	ctx   context.Context
 	stop  context.CancelFunc
-	do    func(func())
 	prefs fyne.Preferences
 	// recents is the quick-connect bar's recent connections, in the
 	// config folder (shared with other Ferry processes).
@@ -101,7 +99,7 @@ const (
 // NewMainView builds the main window's content and starts the engine: the
 // queue (restored from the last run, paused), the log and the panes.
 func NewMainView(env Env) *MainView {
-	v := &MainView{env: env, do: uido.Do, focused: true}
+	v := &MainView{env: env, focused: true}
 	if env.Win != nil {
 		esc.Install(env.Win, nil)
 	}
@@ -282,56 +280,69 @@ type attempt struct {
 // waits for the server runs on a goroutine, so a server that stalls never
 // holds up the window, and the Cancel button ends the attempt.
 func (v *MainView) connect(site sites.Site, password string) {
-	v.endAttempt() // a newer connect replaces one under way
-	ctx, cancel := context.WithCancel(v.ctx)
+	v.endAttempt()                           // a newer connect replaces one under way
+	ctx, cancel := context.WithCancel(v.ctx) // cancelled by endAttempt
 	a := &attempt{name: siteName(site), cancel: cancel}
 	a.unesc = esc.Push(v.env.Win, v.cancelConnect)
 	v.attempt = a
 	v.env.Win.Canvas().Unfocus() // so that Escape reaches the attempt
 	v.setStatus("Connecting to "+a.name+"…", widget.MediumImportance)
 	v.showConnectButton(true)
-	go func() {
-		defer cancel()
+	// ctx ends on Cancel, Escape or a newer connect: the result is dropped.
+	uido.Go(ctx, func(ctx context.Context) connected {
 		s, err := v.conns.Connect(ctx, site, password)
-		var t *session.TLSInfo
-		if err == nil {
-			// The status bar's TLS details, read here: Browse may wait
-			// for the server.
-			var c *session.Conn
-			if c, err = s.pool.Browse(ctx); err == nil {
-				t = c.TLS()
-			}
+		if err != nil {
+			return connected{err: err}
 		}
-		v.do(func() {
-			if v.attempt != a {
-				return // cancelled, or replaced by a newer connect
-			}
-			v.endAttempt()
-			if err != nil {
-				v.setStatus(connectError(site, err), widget.DangerImportance)
-				return
-			}
-			if v.current != nil && v.current.key != s.key {
-				v.conns.Disconnect(v.current.key)
-			}
-			v.endLive()
-			v.live, v.endLive = context.WithCancel(v.ctx)
-			v.current = s
-			// The pane opens the site's remote folder, resolved against
-			// the login folder (RemoteFS.Home).
-			v.remote.SetFS(pane.NewRemoteFS(s.pool, site))
-			if site.LocalDir != "" {
-				v.local.Open(site.LocalDir)
-			}
-			v.disconnectBtn.Enable()
-			v.certBusy = false
-			v.lock.Enable()
-			v.showConnected(t)
-			if site.ID == "" {
-				v.addRecent(site.URL(site.RemoteDir))
-			}
-		})
-	}()
+		// The status bar's TLS details, read here: Browse may wait for the
+		// server.
+		c, err := s.pool.Browse(ctx)
+		if err != nil {
+			return connected{err: err}
+		}
+		return connected{s: s, tls: c.TLS()}
+	}, func(r connected) { v.opened(a, site, r) })
+}
+
+// connected is the outcome of a connect: the server and the TLS details
+// of its browse connection (nil for plain FTP), or why not.
+type connected struct {
+	s   *server
+	tls *session.TLSInfo
+	err error
+}
+
+// opened shows the outcome of the connect a: the site in the remote pane,
+// or what went wrong.
+func (v *MainView) opened(a *attempt, site sites.Site, r connected) {
+	if v.attempt != a {
+		return // cancelled, or replaced by a newer connect
+	}
+	v.endAttempt()
+	if r.err != nil {
+		v.setStatus(connectError(site, r.err), widget.DangerImportance)
+		return
+	}
+	s := r.s
+	if v.current != nil && v.current.key != s.key {
+		v.conns.Disconnect(v.current.key)
+	}
+	v.endLive()
+	v.live, v.endLive = context.WithCancel(v.ctx)
+	v.current = s
+	// The pane opens the site's remote folder, resolved against the login
+	// folder (RemoteFS.Home).
+	v.remote.SetFS(pane.NewRemoteFS(s.pool, site))
+	if site.LocalDir != "" {
+		v.local.Open(site.LocalDir)
+	}
+	v.disconnectBtn.Enable()
+	v.certBusy = false
+	v.lock.Enable()
+	v.showConnected(r.tls)
+	if site.ID == "" {
+		v.addRecent(site.URL(site.RemoteDir))
+	}
 }
 
 // endAttempt ends the connect under way, if any (its result, when it
@@ -437,32 +448,40 @@ func (v *MainView) showCertificate() {
 	}
 	v.certBusy = true
 	v.lock.Disable()
-	go func() {
-		var info trust.CertInfo
-		ok := false
+	// ctx ends when s is disconnected or replaced: the result is dropped.
+	uido.Go(ctx, func(ctx context.Context) certificate {
 		c, err := s.pool.Browse(ctx)
-		if err == nil {
-			var cs tls.ConnectionState
-			if cs, ok = c.ConnectionState(); ok {
-				info = trust.NewCertInfo(s.site.Host, s.site.EffectivePort(), cs, nil, time.Now())
-			}
+		if err != nil {
+			return certificate{err: err}
 		}
-		v.do(func() {
-			if v.current != s || ctx.Err() != nil {
-				return // disconnected, or another site opened, meanwhile
-			}
-			v.certBusy = false
-			v.lock.Enable()
-			switch {
-			case err != nil:
-				esc.ShowError(err, v.env.Win)
-			case !ok:
-				esc.ShowInformation("Not encrypted", "This connection is plain FTP: there is no certificate, and passwords and files cross the network readable by anyone on the way.", v.env.Win)
-			default:
-				dialogs.ShowCertificateInfo(v.env.Win, info)
-			}
-		})
-	}()
+		cs, ok := c.ConnectionState()
+		if !ok {
+			return certificate{}
+		}
+		return certificate{info: trust.NewCertInfo(s.site.Host, s.site.EffectivePort(), cs, nil, time.Now()), ok: true}
+	}, v.showCertificateOf)
+}
+
+// certificate is the current connection's certificate; ok is false for
+// plain FTP.
+type certificate struct {
+	info trust.CertInfo
+	ok   bool
+	err  error
+}
+
+// showCertificateOf shows what showCertificate fetched.
+func (v *MainView) showCertificateOf(c certificate) {
+	v.certBusy = false
+	v.lock.Enable()
+	switch {
+	case c.err != nil:
+		esc.ShowError(c.err, v.env.Win)
+	case !c.ok:
+		esc.ShowInformation("Not encrypted", "This connection is plain FTP: there is no certificate, and passwords and files cross the network readable by anyone on the way.", v.env.Win)
+	default:
+		dialogs.ShowCertificateInfo(v.env.Win, c.info)
+	}
 }
 
 // --- Recent connections ------------------------------------------------------
@@ -476,7 +495,7 @@ func (v *MainView) migrateRecent() {
 		return
 	}
 	if _, err := v.recents.Import(strings.Split(old, "\n")); err != nil {
-		v.hub.Log(session.Entry{Kind: session.EntryError, Text: err.Error()})
+		v.logError(err)
 		return
 	}
 	v.prefs.RemoveValue(prefRecent)
@@ -485,25 +504,38 @@ func (v *MainView) migrateRecent() {
 // addRecent puts u first in the recent connections. The store may wait
 // for another Ferry writing it: it runs on a goroutine.
 func (v *MainView) addRecent(u string) {
-	go func() {
-		if _, err := v.recents.Add(u); err != nil {
-			v.hub.Log(session.Entry{Kind: session.EntryError, Text: err.Error()})
-		}
-	}()
+	uido.Go(v.ctx, func(context.Context) error {
+		_, err := v.recents.Add(u)
+		return err
+	}, v.logError)
+}
+
+// logError puts err, if any, into the protocol log.
+func (v *MainView) logError(err error) {
+	if err != nil {
+		v.hub.Log(session.Entry{Kind: session.EntryError, Text: err.Error()})
+	}
 }
 
 // showRecent opens the Recent menu under its button; the list is read on a
 // goroutine, as the store may wait for another Ferry writing it.
 func (v *MainView) showRecent() {
-	go func() {
+	uido.Go(v.ctx, func(context.Context) recentList {
 		list, err := v.recents.List()
-		v.do(func() { v.showRecentMenu(list, err) })
-	}()
+		return recentList{list, err}
+	}, v.showRecentMenu)
 }
 
-func (v *MainView) showRecentMenu(list []string, err error) {
-	if err != nil {
-		esc.ShowError(err, v.env.Win)
+// recentList is the recent connections as read from their store.
+type recentList struct {
+	list []string
+	err  error
+}
+
+func (v *MainView) showRecentMenu(r recentList) {
+	list := r.list
+	if r.err != nil {
+		esc.ShowError(r.err, v.env.Win)
 		return
 	}
 	if len(list) == 0 {
@@ -613,7 +645,7 @@ func (v *MainView) dropped(pos fyne.Position, uris []fyne.URI) {
 // batchDone refreshes the panes and, when Ferry is in the background, says
 // so with a desktop notification. Called from an engine goroutine.
 func (v *MainView) batchDone(t transfers.Totals) {
-	v.do(func() {
+	uido.Do(func() {
 		v.local.Refresh()
 		if v.current != nil {
 			v.remote.Refresh()

@@ -56,7 +56,7 @@ type conflictReply struct {
 	cancelled bool
 }
 
-// ResolveConflict shows the conflict dialog for c (through fyne.Do) and
+// ResolveConflict shows the conflict dialog for c (through uido.Do) and
 // waits for the person's decision. Cancel returns ErrConflictCancelled.
 // When ctx ends first, it hides the dialog and returns ctx.Err(). It must
 // not be called on the UI goroutine, which would wait for itself.

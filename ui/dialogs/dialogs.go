@@ -8,12 +8,12 @@
 //
 // Two kinds of entry point, with two concurrency contracts:
 //   - Show* functions and NewTrustedList build widgets: call them on the UI
-//     goroutine (inside fyne.Do from any other goroutine). They return at
+//     goroutine (inside uido.Do from any other goroutine). They return at
 //     once; the answer comes later through a callback, also on the UI
 //     goroutine.
 //   - Prompter, ConflictResolver and PasswordPrompter implement the engine's
 //     question interfaces: call their methods from any goroutine except the
-//     UI goroutine. They show their dialog through fyne.Do, block until the
+//     UI goroutine. They show their dialog through uido.Do, block until the
 //     person answers or the context ends, and ask one question at a time.
 package dialogs
 

@@ -50,7 +50,7 @@ type passwordReply struct {
 	ok       bool
 }
 
-// AskPassword shows the password dialog (through fyne.Do) and waits for the
+// AskPassword shows the password dialog (through uido.Do) and waits for the
 // person. Connect returns the password typed (possibly empty) and whether to
 // remember it until Ferry quits; Cancel returns ErrPasswordCancelled. When
 // ctx ends first, it hides the dialog and returns ctx.Err(). It must not be

@@ -21,10 +21,10 @@ type Prompter struct {
 
 var _ trust.Prompter = (*Prompter)(nil)
 
-// AskTrust shows the certificate dialog for q (through fyne.Do) and waits
-// for the person's answer: session.TrustOnce, session.TrustAlways, or
-// session.Reject for Cancel, with a nil error. When ctx ends first, it hides
-// the dialog and returns session.Reject and ctx.Err(). It must not be called
+// AskTrust shows the certificate dialog for q (through uido.Do) and waits
+// for the person's answer: trust.Once, trust.Always, or trust.Reject for
+// Cancel, with a nil error. When ctx ends first, it hides the dialog and
+// returns trust.Reject and ctx.Err(). It must not be called
 // on the UI goroutine, which would wait for itself.
 func (p *Prompter) AskTrust(ctx context.Context, q trust.Question) (trust.Answer, error) {
 	a, err := ask(ctx, &p.slot, func(reply func(trust.Answer)) func() {

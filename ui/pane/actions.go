@@ -13,6 +13,7 @@ import (
 	"github.com/ferryftps/ferry/session"
 	"github.com/ferryftps/ferry/ui/dialogs"
 	"github.com/ferryftps/ferry/ui/internal/esc"
+	"github.com/ferryftps/ferry/ui/internal/uido"
 )
 
 // showMenu shows the context menu at pos (absolute) for the selection, or
@@ -61,21 +62,16 @@ func (p *Pane) run(op func(ctx context.Context, fsys FS, dir string) error, sele
 	if fsys == nil || dir == "" {
 		return
 	}
-	go func() {
-		err := op(ctx, fsys, dir)
-		p.do(func() {
-			if ctx.Err() != nil {
-				return // the pane shows another FS now
-			}
-			if err != nil {
-				p.report(err)
-			}
-			if p.dir == dir {
-				p.selectAfter = selectAfter
-				p.Refresh()
-			}
-		})
-	}()
+	// ctx ends when the pane shows another FS: the result is dropped.
+	uido.Go(ctx, func(ctx context.Context) error { return op(ctx, fsys, dir) }, func(err error) {
+		if err != nil {
+			p.report(err)
+		}
+		if p.dir == dir {
+			p.selectAfter = selectAfter
+			p.Refresh()
+		}
+	})
 }
 
 // confirmDelete asks, then deletes entries (folders with their contents).
@@ -134,15 +130,6 @@ func (p *Pane) nameCheck(old string) func(string) error {
 		}
 		return nil
 	}
-}
-
-func (p *Pane) has(name string) bool {
-	for i := range p.all {
-		if p.all[i].Name == name {
-			return true
-		}
-	}
-	return false
 }
 
 // askName asks for a name and calls done with it, unless it is old.

@@ -27,6 +27,7 @@ import (
 	"github.com/ferryftps/ferry/session"
 	"github.com/ferryftps/ferry/sites"
 	"github.com/ferryftps/ferry/ui/internal/esc"
+	"github.com/ferryftps/ferry/ui/internal/uido"
 )
 
 func TestMain(m *testing.M) {
@@ -34,10 +35,10 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// fixture is a window with two panes sharing a drag controller. The test
-// driver runs fyne.Do callbacks at once on the calling goroutine, which
-// would race with the test's own; so the panes post them to a queue that
-// the test goroutine runs while it waits.
+// fixture is a window with two panes sharing a drag controller. Fyne's
+// test driver runs what goroutines hand to the UI goroutine at once, on
+// their own goroutine, which would race with the test's; so uido posts it
+// to a queue that the test goroutine runs while it waits (deliverHere).
 type fixture struct {
 	t           *testing.T
 	w           fyne.Window
@@ -60,14 +61,15 @@ func setup(t *testing.T, left, right FS) *fixture {
 	t.Helper()
 	test.NewTempApp(t)
 	f := &fixture{t: t, q: make(chan func(), 1<<14)}
+	f.deliverHere()
 	f.w = test.NewTempWindow(t, widget.NewLabel(""))
 	f.drag = NewDragController()
 	f.left = New("This computer", f.w, f.drag)
 	f.right = New("Server", f.w, f.drag)
 	f.left.SetPeer(f.right)
 	f.right.SetPeer(f.left)
+	t.Cleanup(func() { f.left.SetFS(nil); f.right.SetFS(nil) }) // results still to come are dropped
 	for _, p := range []*Pane{f.left, f.right} {
-		p.do = f.post
 		p.OnError = func(err error) { f.errs = append(f.errs, err) }
 		p.OnTransfer = func(entries []Entry, fromDir string, target *Pane, targetDir string) {
 			var names []string
@@ -89,6 +91,9 @@ func setup(t *testing.T, left, right FS) *fixture {
 	}
 	return f
 }
+
+// deliverHere makes uido post to f's queue until the test ends.
+func (f *fixture) deliverHere() { f.t.Cleanup(uido.SetForTest(f.post)) }
 
 func (f *fixture) post(fn func()) {
 	f.posted.Add(1)
@@ -963,8 +968,8 @@ func TestGoldenListing(t *testing.T) {
 	test.NewTempApp(t)
 	w := test.NewTempWindow(t, widget.NewLabel(""))
 	f := &fixture{t: t, w: w, q: make(chan func(), 64)}
+	f.deliverHere()
 	p := New("Server", w, nil)
-	p.do = f.post
 	w.SetContent(p.Content())
 	w.Resize(fyne.NewSize(760, 420))
 	p.SetFS(serverFS())

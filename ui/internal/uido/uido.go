@@ -1,10 +1,7 @@
-// Package uido runs functions on Fyne's UI goroutine. Every package of the
-// desktop app goes through Do instead of calling fyne.Do, so a test that
-// drives the whole window can serialise engine callbacks with its own
-// steps (Fyne's test driver runs fyne.Do on the calling goroutine).
 package uido
 
 import (
+	"context"
 	"sync/atomic"
 
 	"fyne.io/fyne/v2"
@@ -12,8 +9,8 @@ import (
 
 var hook atomic.Pointer[func(func())]
 
-// Do runs f on the UI goroutine: fyne.Do, unless a test replaced it.
-// Safe from any goroutine.
+// Do runs f on the UI goroutine: fyne.Do, unless a test replaced it with
+// SetForTest. Safe from any goroutine; it does not wait for f.
 func Do(f func()) {
 	if h := hook.Load(); h != nil {
 		(*h)(f)
@@ -22,8 +19,50 @@ func Do(f func()) {
 	fyne.Do(f)
 }
 
-// SetForTest makes Do call run instead of fyne.Do until restore is called.
+// Go runs work on a goroutine of its own, then deliver with its result on
+// the UI goroutine (through Do), unless ctx has ended by then: the check
+// runs on the UI goroutine, so a cancel made there before the result
+// arrives always wins, and deliver never sees a result nobody wants. work
+// gets ctx and must not touch widgets: give it copies. Call Go from any
+// goroutine; deliver must not be nil.
+func Go[T any](ctx context.Context, work func(context.Context) T, deliver func(T)) {
+	go func() {
+		v := work(ctx)
+		Do(func() {
+			if ctx.Err() == nil {
+				deliver(v)
+			}
+		})
+	}()
+}
+
+// Throttle hands functions to the UI goroutine one at a time: Do drops f
+// while a function it handed over earlier has not run yet. A ticker that
+// samples the engine and delivers through a Throttle never piles up
+// refreshes behind a busy UI goroutine. The zero value is ready; safe from
+// any goroutine.
+type Throttle struct{ pending atomic.Bool }
+
+// Do hands f to the UI goroutine and reports true, or drops it and reports
+// false when an earlier one is still waiting (the caller may then try
+// again on its next tick).
+func (t *Throttle) Do(f func()) bool {
+	if !t.pending.CompareAndSwap(false, true) {
+		return false
+	}
+	Do(func() {
+		t.pending.Store(false)
+		f()
+	})
+	return true
+}
+
+// SetForTest makes Do (and so Go and Throttle) hand functions to run
+// instead of fyne.Do, until restore is called; restore puts back what was
+// there before. Fyne's test driver runs fyne.Do at once on the calling
+// goroutine, which races with the test's own steps: run lets a test
+// serialise the deliveries with them (a lock, or a queue it drains).
 func SetForTest(run func(func())) (restore func()) {
-	hook.Store(&run)
-	return func() { hook.Store(nil) }
+	prev := hook.Swap(&run)
+	return func() { hook.Store(prev) }
 }
