@@ -148,6 +148,39 @@ func (s Site) Connections() int {
 	return s.MaxConns
 }
 
+// keyPrefix starts the Key of a saved site.
+const keyPrefix = "site:"
+
+// Key is how a front end names the server of a site to its pools and
+// queued jobs (transfers.Spec.Site): a saved site by its ID ("site:ID"), so
+// that renaming it keeps its jobs, any other by its URL, which never holds
+// a password. Keys are kept in the queue file across runs: their form must
+// not change. [KeyID] reads one back.
+func (s Site) Key() string {
+	if s.ID != "" {
+		return keyPrefix + s.ID
+	}
+	return s.URL("")
+}
+
+// KeyID returns the ID of the saved site that key (a [Site.Key]) names, and
+// false when key names a site by its URL.
+func KeyID(key string) (id string, ok bool) {
+	id, ok = strings.CutPrefix(key, keyPrefix)
+	if !ok || id == "" {
+		return "", false
+	}
+	return id, true
+}
+
+// DisplayName is how a person knows the site: its name, else its URL.
+func (s Site) DisplayName() string {
+	if s.Name != "" {
+		return s.Name
+	}
+	return s.URL("")
+}
+
 // Insecure reports whether the site uses plain, unencrypted FTP.
 func (s Site) Insecure() bool { return s.Encryption == session.Plain }
 

@@ -540,3 +540,32 @@ func FuzzParseURL(f *testing.F) {
 		}
 	})
 }
+
+// TestSiteKey: a saved site's key names its ID, any other site's its URL,
+// and KeyID reads back only the former.
+func TestSiteKey(t *testing.T) {
+	for _, tc := range []struct {
+		site   Site
+		key    string
+		id     string
+		saved  bool
+		person string
+	}{
+		{Site{ID: "0a1b", Name: "Office", Host: "nas.example"}, "site:0a1b", "0a1b", true, "Office"},
+		{Site{Host: "ftp.example.com", User: "ann", Encryption: session.Implicit}, "ftps://ann@ftp.example.com/", "", false, "ftps://ann@ftp.example.com/"},
+		{Site{Host: "2001:db8::1", Port: 2121}, "ftpes://[2001:db8::1]:2121/", "", false, "ftpes://[2001:db8::1]:2121/"},
+	} {
+		if got := tc.site.Key(); got != tc.key {
+			t.Errorf("%+v: Key = %q, want %q", tc.site, got, tc.key)
+		}
+		if id, ok := KeyID(tc.site.Key()); id != tc.id || ok != tc.saved {
+			t.Errorf("KeyID(%q) = %q, %v; want %q, %v", tc.key, id, ok, tc.id, tc.saved)
+		}
+		if got := tc.site.DisplayName(); got != tc.person {
+			t.Errorf("%+v: DisplayName = %q, want %q", tc.site, got, tc.person)
+		}
+	}
+	if id, ok := KeyID("site:"); ok {
+		t.Errorf("KeyID(site:) = %q, true", id)
+	}
+}

@@ -27,6 +27,28 @@ const sitesSchema = 1
 // ErrSiteNotFound: no site has that ID or name.
 var ErrSiteNotFound = errors.New("no such site")
 
+// ErrSiteExists: another site in the same folder has that name (names
+// compare case-insensitively). The error is an *ExistsError.
+var ErrSiteExists = errors.New("a site of that name already exists")
+
+// ExistsError is a site refused by the store because another site in the
+// same folder has its name. It matches ErrSiteExists (errors.Is).
+type ExistsError struct {
+	Name   string // the name asked for
+	Folder string // the folder, "" for the top level
+}
+
+func (e *ExistsError) Error() string {
+	where := "at the top level"
+	if e.Folder != "" {
+		where = "in " + e.Folder
+	}
+	return fmt.Sprintf("a site named %q already exists %s", e.Name, where)
+}
+
+// Is makes errors.Is(err, ErrSiteExists) true.
+func (e *ExistsError) Is(target error) bool { return target == ErrSiteExists }
+
 // siteJSON is a Site as stored: enums as words, so the file reads well. It
 // has no field for a secret.
 type siteJSON struct {
@@ -89,7 +111,7 @@ func fromJSON(j siteJSON) (Site, error) {
 	return s, nil
 }
 
-// SiteStore keeps the saved sites, in folders, in a JSON file in the config
+// Store keeps the saved sites, in folders, in a JSON file in the config
 // folder, written atomically on every change. It never holds a secret:
 // passwords live in the keyring (Secrets), keyed by Site.ID. Safe for
 // concurrent use within one process.
@@ -100,7 +122,7 @@ type Store struct {
 	sites   []Site
 }
 
-// OpenSiteStore opens the site store in dir; a missing file is an empty
+// OpenStore opens the site store in dir; a missing file is an empty
 // store, a damaged one an error naming the file.
 func OpenStore(dir string) (*Store, error) {
 	s := &Store{path: filepath.Join(dir, SitesFileName), folders: map[string]bool{}}
@@ -290,11 +312,7 @@ func (s *Store) checkLocked(site Site) (Site, error) {
 	}
 	for _, other := range s.sites {
 		if other.ID != site.ID && other.Folder == site.Folder && strings.EqualFold(other.Name, site.Name) {
-			where := "at the top level"
-			if site.Folder != "" {
-				where = "in " + site.Folder
-			}
-			return site, fmt.Errorf("a site named %q already exists %s", site.Name, where)
+			return site, &ExistsError{Name: site.Name, Folder: site.Folder}
 		}
 	}
 	return site, nil
@@ -358,7 +376,7 @@ func (s *Store) Duplicate(id string) (Site, error) {
 		if err == nil {
 			return dup, nil
 		}
-		if !strings.Contains(err.Error(), "already exists") {
+		if !errors.Is(err, ErrSiteExists) {
 			return Site{}, err
 		}
 	}

@@ -24,8 +24,12 @@ func TestSiteStore(t *testing.T) {
 	if a.ID == "" {
 		t.Fatal("no ID assigned")
 	}
-	if _, err := s.Add(Site{Name: "acme ftp", Folder: "Clients/Acme", Host: "x.example", Encryption: session.Explicit}); err == nil {
-		t.Error("a second site with the same name in the same folder was accepted")
+	_, err = s.Add(Site{Name: "acme ftp", Folder: "Clients/Acme", Host: "x.example", Encryption: session.Explicit})
+	var exists *ExistsError
+	if !errors.Is(err, ErrSiteExists) || !errors.As(err, &exists) || exists.Name != "acme ftp" || exists.Folder != "Clients/Acme" {
+		t.Errorf("a second site with the same name in the same folder: %v, want an *ExistsError", err)
+	} else if want := `a site named "acme ftp" already exists in Clients/Acme`; err.Error() != want {
+		t.Errorf("duplicate: %q, want %q", err, want)
 	}
 	b, err := s.Add(Site{Name: "Acme FTP", Folder: "Archive", Host: "old.acme.example", Encryption: session.Implicit, Logon: LogonAsk, User: "bob"})
 	if err != nil {

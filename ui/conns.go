@@ -61,28 +61,14 @@ type passwordAsker interface {
 
 var _ transfers.Connections = (*conns)(nil)
 
-// siteKey is how jobs name a server: a saved site by its id, any other by
-// its URL (which never holds a password).
-func siteKey(s sites.Site) string {
-	if s.ID != "" {
-		return "site:" + s.ID
-	}
-	return s.URL("")
-}
-
 // siteName is how a person knows a server.
-func siteName(s sites.Site) string {
-	if s.Name != "" {
-		return s.Name
-	}
-	return s.URL("")
-}
+func siteName(s sites.Site) string { return s.DisplayName() }
 
 // Connect opens site with password ("" to look it up or ask), checks that
 // the server answers (the certificate question comes here), and returns
 // its pool. A site already open is reused unless its settings changed.
 func (c *conns) Connect(ctx context.Context, site sites.Site, password string) (*server, error) {
-	key := siteKey(site)
+	key := site.Key()
 	c.mu.Lock()
 	if s, ok := c.open[key]; ok && s.site == site {
 		c.mu.Unlock()
@@ -136,7 +122,7 @@ func (c *conns) Connect(ctx context.Context, site sites.Site, password string) (
 // password finds a site's password: remembered this run, the keyring for
 // a saved site with a normal logon, else a question.
 func (c *conns) password(ctx context.Context, site sites.Site) (string, error) {
-	key := siteKey(site)
+	key := site.Key()
 	c.mu.Lock()
 	if k, ok := c.known[key]; ok && k.password != "" {
 		c.mu.Unlock()
@@ -176,11 +162,12 @@ func (c *conns) Pool(ctx context.Context, key string) (*session.Pool, error) {
 		return s.pool, nil
 	}
 	var site sites.Site
+	id, isSaved := sites.KeyID(key)
 	switch {
 	case seen:
 		site = k.site
-	case c.sites != nil && len(key) > 5 && key[:5] == "site:":
-		saved, found := c.sites.Get(key[5:])
+	case c.sites != nil && isSaved:
+		saved, found := c.sites.Get(id)
 		if !found {
 			return nil, fmt.Errorf("the saved site of this transfer was deleted")
 		}
@@ -203,7 +190,7 @@ func (c *conns) remember(site sites.Site, password string) {
 	if c.known == nil {
 		c.known = map[string]known{}
 	}
-	c.known[siteKey(site)] = known{site: site, password: password}
+	c.known[site.Key()] = known{site: site, password: password}
 }
 
 // Disconnect forgets a site's pool at once and closes it on a goroutine of
