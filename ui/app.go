@@ -1,6 +1,3 @@
-// Package ui is Ferry's desktop front end. It is the only package that
-// imports Fyne; it drives the engine (transfers, session) and answers the
-// engine's questions with dialogs.
 package ui
 
 import (

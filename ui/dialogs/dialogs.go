@@ -1,10 +1,9 @@
-// Package dialogs answers the engine's questions with Fyne dialogs: whether
-// to trust a server's certificate (Prompter, ShowCertificate), what to do
-// when a transfer's target exists (ConflictResolver, ShowConflict), the
-// password of a site that asks for it on connect (PasswordPrompter,
-// ShowPassword), and two tools of the file panes and the settings:
-// permissions (ShowPermissions) and the trusted certificates
-// (NewTrustedList, ShowTrusted).
+// The dialogs answer the engine's questions: whether to trust a server's
+// certificate (Prompter, ShowCertificate), what to do when a transfer's
+// target exists (ConflictResolver, ShowConflict), the password of a site
+// that asks for it on connect (PasswordPrompter, ShowPassword); and two
+// tools of the file panes and the settings: permissions (ShowPermissions)
+// and the trusted certificates (NewTrustedList, ShowTrusted).
 //
 // Two kinds of entry point, with two concurrency contracts:
 //   - Show* functions and NewTrustedList build widgets: call them on the UI
@@ -15,6 +14,7 @@
 //     question interfaces: call their methods from any goroutine except the
 //     UI goroutine. They show their dialog through uido.Do, block until the
 //     person answers or the context ends, and ask one question at a time.
+
 package dialogs
 
 import (

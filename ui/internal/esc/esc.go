@@ -1,13 +1,9 @@
-// Package esc lets the Escape key cancel the newest open dialog of a
-// window, as its Cancel (or Close) button would.
-//
 // Fyne hands a key to the widget that has the keyboard focus, or to the
 // canvas when none has; no widget of its own reacts to Escape. So Install
 // routes Escape on an unfocused canvas, and the Button, Entry and Check
 // here do the same when they have the focus. Dialogs register what Escape
 // means for them with Push (or Dialog for Fyne's own dialogs).
-//
-// Everything here runs on the UI goroutine.
+
 package esc
 
 import (
