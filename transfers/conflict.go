@@ -139,3 +139,55 @@ func (p Policy) ResolveConflict(ctx context.Context, c Conflict) (Decision, erro
 }
 
 var _ Resolver = Policy(Overwrite)
+
+// decide asks the Resolver (one question at a time, unless an answer
+// applies to all) and turns conditional answers into what to do.
+func (q *Queue) decide(ctx context.Context, c Conflict) (Action, error) {
+	q.mu.Lock()
+	a := q.applyAll
+	q.mu.Unlock()
+	if a == Ask {
+		q.resolveMu.Lock()
+		q.mu.Lock()
+		a = q.applyAll
+		q.mu.Unlock()
+		if a == Ask {
+			d, err := q.cfg.Resolver.ResolveConflict(ctx, c)
+			if err != nil {
+				q.resolveMu.Unlock()
+				return Ask, err
+			}
+			a = d.Action
+			if d.ApplyToAll {
+				q.mu.Lock()
+				q.applyAll = a
+				q.mu.Unlock()
+			}
+		}
+		q.resolveMu.Unlock()
+	}
+	src, dst := c.Source, c.Target
+	switch a {
+	case OverwriteIfNewer:
+		if !src.ModTime.IsZero() && !dst.ModTime.IsZero() && !src.ModTime.After(dst.ModTime) {
+			return Skip, nil
+		}
+		return Overwrite, nil
+	case OverwriteIfSizeDiffers:
+		if src.Size >= 0 && src.Size == dst.Size {
+			return Skip, nil
+		}
+		return Overwrite, nil
+	case Resume:
+		switch {
+		case dst.Size < src.Size:
+			return Resume, nil
+		case dst.Size == src.Size:
+			return Skip, nil
+		}
+		return Overwrite, nil
+	case Ask:
+		return Skip, nil
+	}
+	return a, nil
+}

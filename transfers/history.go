@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 )
@@ -21,12 +22,50 @@ type Record struct {
 	Local     string    `json:"local"`
 	Size      int64     `json:"size"`
 	Duration  float64   `json:"seconds"`
-	Result    string    `json:"result"`             // "ok", "skipped: …" or "failed: …"
-	Checksum  string    `json:"checksum,omitempty"` // "SHA-256 ab12…" when verified with the server
+	// Result is how it ended in words, for people: "ok", "skipped: …" or
+	// "failed: …". Code decides on Outcome and Skip instead.
+	Result   string     `json:"result"`
+	Outcome  Outcome    `json:"outcome,omitempty"`
+	Skip     SkipReason `json:"skip,omitempty"`     // why, when Outcome is OutcomeSkipped
+	Checksum string     `json:"checksum,omitempty"` // "SHA-256 ab12…" when verified with the server
 }
 
 // OK reports whether the transfer succeeded.
-func (r Record) OK() bool { return r.Result == "ok" }
+func (r Record) OK() bool { return r.Outcome == OutcomeOK }
+
+// UnmarshalJSON reads a history line. A line written before Record had
+// Outcome and Skip gets them from the words of its Result, which Ferry
+// wrote in a fixed form then; this is the only place those words are read.
+func (r *Record) UnmarshalJSON(data []byte) error {
+	type plain Record // without this method
+	if err := json.Unmarshal(data, (*plain)(r)); err != nil {
+		return err
+	}
+	if r.Outcome == 0 {
+		r.Outcome, r.Skip = legacyOutcome(r.Result)
+	}
+	return nil
+}
+
+// legacyOutcome reads the outcome of an old history line from its Result:
+// "ok", "failed: …", or "skipped: " and a reason.
+func legacyOutcome(result string) (Outcome, SkipReason) {
+	word, why, _ := strings.Cut(result, ": ")
+	switch word {
+	case OutcomeOK.String():
+		return OutcomeOK, 0
+	case OutcomeFailed.String():
+		return OutcomeFailed, 0
+	case OutcomeSkipped.String():
+		for _, s := range []SkipReason{SkippedExists, SkippedAlreadyThere} {
+			if why == s.words() {
+				return OutcomeSkipped, s
+			}
+		}
+		return OutcomeSkipped, SkippedUnusable
+	}
+	return 0, 0
+}
 
 // History appends Records to a file, one JSON object a line, and keeps it
 // bounded: past MaxBytes the file is rotated (history.jsonl → .1 → .2 …,

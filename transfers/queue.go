@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"path"
 	"path/filepath"
@@ -14,7 +13,6 @@ import (
 	"time"
 
 	"github.com/ferryftps/ferry/session"
-	"github.com/ferryftps/ferry/trust"
 )
 
 // Connections gives the queue a connection pool per site. The front end
@@ -138,9 +136,8 @@ type Queue struct {
 	resolveMu sync.Mutex // one conflict question at a time
 
 	// Totals of the current batch (reset when the queue runs empty).
-	bytes, total atomic.Int64
-	files, count atomic.Int64
-	meter        meter
+	tally tally
+	meter meter
 
 	wg     sync.WaitGroup
 	saveCh chan struct{}
@@ -169,11 +166,10 @@ type Job struct {
 	root      *os.Root
 
 	// Progress, added to by workers.
-	bytes, total atomic.Int64
-	files, count atomic.Int64
-	current      atomic.Pointer[string]
-	attempt      atomic.Int32
-	meter        *meter // made when the job first runs: a queue may hold 100,000 jobs
+	tally   tally
+	current atomic.Pointer[string]
+	attempt atomic.Int32
+	meter   *meter // made when the job first runs: a queue may hold 100,000 jobs
 }
 
 // fileTask is one file of a job. rel is its path relative to the source's
@@ -183,8 +179,7 @@ type fileTask struct {
 	size    int64 // -1: unknown
 	mtime   time.Time
 	counted atomic.Int64 // bytes of this file counted as done so far
-	tries   int
-	// furthest is the most of the file any try got to (see runFile).
+	// furthest is the most of the file any try got to (see gotFurther).
 	furthest int64
 	resume   bool // a part of ours exists (paused, cut, restored): continue it
 	// target: what the listing of an upload's target folder said, so
@@ -269,22 +264,10 @@ func (q *Queue) newJobLocked(s Spec) *Job {
 		j.dirs = []dirTask{{rel: j.rootRel()}}
 		j.lister = true
 	} else {
-		j.pending = []*fileTask{{rel: j.baseName(), size: s.Size, mtime: s.ModTime, target: targetUnknown}}
-		j.count.Store(1)
-		q.count.Add(1)
-		if s.Size > 0 {
-			j.total.Store(s.Size)
-			q.total.Add(s.Size)
-		}
+		j.pending = []*fileTask{{rel: j.spec.Name(), size: s.Size, mtime: s.ModTime, target: targetUnknown}}
+		q.account(j, delta{total: max(s.Size, 0), count: 1})
 	}
 	return j
-}
-
-func (j *Job) baseName() string {
-	if j.spec.Direction == Upload {
-		return filepath.Base(j.spec.Local)
-	}
-	return path.Base(j.spec.Remote)
 }
 
 // contents reports whether the job downloads a folder's contents rather
@@ -300,7 +283,7 @@ func (j *Job) rootRel() string {
 	if j.contents() {
 		return ""
 	}
-	return j.baseName()
+	return j.spec.Name()
 }
 
 // remoteBase is the remote folder that the relative paths of a download
@@ -444,10 +427,7 @@ func (q *Queue) finishLocked(j *Job) {
 	q.changedLocked()
 	if len(q.active) == 0 {
 		tot := q.totalsLocked(time.Now())
-		q.bytes.Store(0)
-		q.total.Store(0)
-		q.files.Store(0)
-		q.count.Store(0)
+		q.tally.reset()
 		q.meter.reset()
 		q.applyAll = Ask
 		if q.cfg.OnIdle != nil {
@@ -479,39 +459,10 @@ func (q *Queue) addFilesLocked(j *Job, files []*fileTask, dirs []dirTask) {
 	for i := len(dirs) - 1; i >= 0; i-- {
 		j.dirs = append(j.dirs, dirs[i])
 	}
-	j.total.Add(bytes)
-	q.total.Add(bytes)
-	j.count.Add(int64(len(files)))
-	q.count.Add(int64(len(files)))
+	q.account(j, delta{total: bytes, count: int64(len(files))})
 }
 
-// progress moves a file's done-bytes to n (resuming at an offset counts the
-// part already there; a restart from zero takes bytes back).
-func (q *Queue) progress(j *Job, f *fileTask, n int64) {
-	d := n - f.counted.Swap(n)
-	j.bytes.Add(d)
-	q.bytes.Add(d)
-}
-
-// uncount takes a file's share out of the totals: it was skipped, failed or
-// cancelled, so the total no longer waits for it.
-func (q *Queue) uncount(j *Job, f *fileTask) {
-	q.progress(j, f, 0)
-	if f.size > 0 {
-		j.total.Add(-f.size)
-		q.total.Add(-f.size)
-	}
-	j.count.Add(-1)
-	q.count.Add(-1)
-}
-
-// fileDone counts a transferred file.
-func (q *Queue) fileDone(j *Job) {
-	j.files.Add(1)
-	q.files.Add(1)
-}
-
-// end records how a task ended and updates the job.
+// endFile records how a file task ended and updates the job.
 func (q *Queue) endFile(t *task, err error) {
 	j, f := t.job, t.file
 	cause := context.Cause(t.ctx)
@@ -558,12 +509,11 @@ func (j *Job) fileSpec(f *fileTask) Spec {
 	s := j.spec
 	s.IsDir, s.Contents = false, false
 	s.Size, s.ModTime = f.size, f.mtime
+	local, remote := j.filePaths(f.rel)
 	if s.Direction == Download {
-		s.Remote = path.Join(j.remoteBase(), f.rel)
-		s.Local = filepath.Join(j.spec.Local, filepath.FromSlash(path.Dir(f.rel)))
+		s.Remote, s.Local = remote, filepath.Dir(local)
 	} else {
-		s.Local = filepath.Join(filepath.Dir(j.spec.Local), filepath.FromSlash(f.rel))
-		s.Remote = path.Join(j.spec.Remote, path.Dir(f.rel))
+		s.Local, s.Remote = local, path.Dir(remote)
 	}
 	return s
 }
@@ -606,42 +556,6 @@ func errText(err error) string {
 		return ""
 	}
 	return err.Error()
-}
-
-// retryable reports whether a failure may go away by trying again: the
-// connection broke or timed out, or the file arrived incomplete.
-func retryable(err error) bool {
-	var ne interface{ Timeout() bool }
-	return errors.Is(err, session.ErrConnectionLost) || errors.Is(err, session.ErrTimeout) ||
-		errors.Is(err, session.ErrDataConnection) || errors.Is(err, session.ErrTLSReuse) ||
-		errors.Is(err, errIncomplete) || errors.Is(err, errChecksum) ||
-		errors.As(err, &ne) && ne.Timeout()
-}
-
-// siteFatal reports whether a failure to connect stops every job of the
-// site: trying file after file would only repeat it.
-func siteFatal(err error) bool {
-	var tr *session.TLSRequiredError
-	return errors.Is(err, session.ErrAuth) || errors.Is(err, trust.ErrCertUntrusted) ||
-		errors.Is(err, trust.ErrCertChanged) || errors.Is(err, trust.ErrCertRejected) ||
-		errors.Is(err, session.ErrTLSRequired) || errors.As(err, &tr) ||
-		errors.Is(err, session.ErrClientCertRefused) || errors.Is(err, session.ErrPoolClosed)
-}
-
-// backoff waits before attempt n (1, 2, …): base·2ⁿ⁻¹ with jitter, at
-// most 30 s. It returns false when ctx ended first.
-func (q *Queue) backoff(ctx context.Context, n int) bool {
-	d := q.cfg.backoff << min(n-1, 5)
-	d = min(d, 30*time.Second)
-	d = d/2 + rand.N(d/2+1)
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
 }
 
 // failSite fails every active job of site with err: the server

@@ -79,6 +79,22 @@ func TestHostileNames(t *testing.T) {
 	if f := q.FailedJobs(); len(f) != 2 {
 		t.Fatalf("failed: %+v, want the two single-file jobs with unsafe names", f)
 	}
+	// The history says so by type: entries left out of the listing are
+	// skipped as unusable, the refused single files failed.
+	failed := 0
+	for _, r := range q.Done() {
+		switch {
+		case r.Local == "" && r.Outcome == OutcomeSkipped && r.Skip == SkippedUnusable:
+		case filepath.Base(r.Local) == "good.txt" && r.OK() && r.Skip == 0:
+		case r.Local != "" && r.Outcome == OutcomeFailed && r.Skip == 0:
+			failed++
+		default:
+			t.Errorf("record %+v: want the good file ok, listing entries skipped as unusable, single files failed", r)
+		}
+	}
+	if failed != 2 {
+		t.Errorf("%d failed records, want 2", failed)
+	}
 }
 
 // TestConflicts: each answer to "the target exists" does what it says, in
@@ -147,6 +163,13 @@ func TestConflicts(t *testing.T) {
 				}
 				if asked != 1 {
 					t.Errorf("asked %d times, want 1", asked)
+				}
+				wantOutcome, wantSkip := OutcomeOK, SkipReason(0)
+				if tc.want == tc.dst && tc.wantRenamed == "" {
+					wantOutcome, wantSkip = OutcomeSkipped, SkippedExists
+				}
+				if r := q.Done(); len(r) != 1 || r[0].Outcome != wantOutcome || r[0].Skip != wantSkip {
+					t.Errorf("done %+v, want outcome %v (skip %q)", r, wantOutcome, wantSkip)
 				}
 			})
 		}

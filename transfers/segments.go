@@ -55,87 +55,110 @@ func (q *Queue) extraConns(ctx context.Context, pool *session.Pool, remaining in
 // failure the part file is cut there, so the next try continues from a
 // prefix without holes.
 func (q *Queue) fetchSegments(ctx context.Context, pool *session.Pool, conns []*session.Conn, remote string, w *os.File, offset, size int64, cnt counter) (int64, error) {
-	ctx, cancel := context.WithCancel(ctx)
+	ctx, cancel := context.WithCancel(ctx) // the first failure stops the others
 	defer cancel()
-	k := int64(len(conns))
-	step := (size - offset) / k
-	done := make([]int64, k)
-	ends := make([]int64, k)
-	errs := make([]error, k)
+	segs := splitRange(conns, offset, size)
 	var wg sync.WaitGroup
-	for i := range k {
-		start, end := offset+i*step, offset+(i+1)*step
-		if i == k-1 {
-			end = size
-		}
-		ends[i] = end
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			c := conns[i]
-			last := i == k-1
-			segCtx, segCancel := context.WithCancel(ctx)
-			defer segCancel()
-			var err error
-			defer func() {
-				if !last {
-					pool.Put(&c, err)
-				}
-			}()
-			r, err := c.Retr(segCtx, remote, start)
-			if err != nil {
-				errs[i] = err
-				cancel()
-				return
-			}
-			dst := countingWriter{io.NewOffsetWriter(w, start), cnt}
-			n, err := io.CopyBuffer(dst, io.LimitReader(r, end-start), make([]byte, copyBuffer))
-			done[i] = n
-			switch {
-			case err == nil && n < end-start:
-				err = io.ErrUnexpectedEOF
-			case err == nil && !last:
-				segCancel() // stop the server sending the rest: abort
-				r.Close()
-				err = errSegmentDone
-				return
-			}
-			if cerr := r.Close(); err == nil {
-				err = cerr
-			}
-			if err != nil {
-				errs[i] = err
+	for _, s := range segs {
+		wg.Go(func() {
+			segCtx, abort := context.WithCancel(ctx)
+			defer abort()
+			err := s.fetch(segCtx, abort, remote, w, cnt)
+			if s.err != nil {
 				cancel()
 			}
-		}()
+			if !s.last {
+				pool.Put(&s.c, err)
+			}
+		})
 	}
 	wg.Wait()
-	var first error
-	for _, e := range errs {
-		if e != nil && !errors.Is(e, context.Canceled) {
-			first = e
-			break
-		}
+	if err := firstError(segs); err != nil {
+		return wholePrefix(offset, segs), err
 	}
-	if first == nil {
-		for _, e := range errs {
-			if e != nil {
-				first = e
-				break
-			}
-		}
-	}
-	if first == nil {
-		return size, nil
-	}
-	whole := offset
+	return size, nil
+}
+
+// segment is one range of a download, fetched over a connection of its
+// own.
+type segment struct {
+	c          *session.Conn
+	start, end int64
+	last       bool  // the caller's connection: it ends cleanly and stays in use
+	done       int64 // bytes of the range that arrived
+	err        error // why the segment failed; nil when it did not
+}
+
+// splitRange cuts [offset, size) into one segment per connection, the
+// last taking what the division leaves.
+func splitRange(conns []*session.Conn, offset, size int64) []*segment {
+	k := int64(len(conns))
+	step := (size - offset) / k
+	segs := make([]*segment, k)
 	for i := range k {
-		whole += done[i]
-		if whole < ends[i] {
+		s := &segment{c: conns[i], start: offset + i*step, end: offset + (i+1)*step, last: i == k-1}
+		if s.last {
+			s.end = size
+		}
+		segs[i] = s
+	}
+	return segs
+}
+
+// fetch fetches the segment's range into w, at its place. A segment that
+// is not the last calls abort once its range is in, which stops the server
+// sending the rest. fetch returns the error to hand the connection back
+// with (errSegmentDone after such an abort) and keeps a failure in s.err.
+func (s *segment) fetch(ctx context.Context, abort func(), remote string, w *os.File, cnt counter) error {
+	r, err := s.c.Retr(ctx, remote, s.start)
+	if err != nil {
+		s.err = err
+		return err
+	}
+	dst := countingWriter{io.NewOffsetWriter(w, s.start), cnt}
+	s.done, err = io.CopyBuffer(dst, io.LimitReader(r, s.end-s.start), make([]byte, copyBuffer))
+	switch {
+	case err == nil && s.done < s.end-s.start:
+		err = io.ErrUnexpectedEOF
+	case err == nil && !s.last:
+		abort()
+		r.Close()
+		return errSegmentDone
+	}
+	if cerr := r.Close(); err == nil {
+		err = cerr
+	}
+	s.err = err
+	return err
+}
+
+// firstError is the failure to report: the first that is not a
+// cancellation (the others were cancelled because of it), else the first.
+func firstError(segs []*segment) error {
+	for _, s := range segs {
+		if s.err != nil && !errors.Is(s.err, context.Canceled) {
+			return s.err
+		}
+	}
+	for _, s := range segs {
+		if s.err != nil {
+			return s.err
+		}
+	}
+	return nil
+}
+
+// wholePrefix is how much of the file from the start is whole: offset and
+// the segments in order, up to the first that did not arrive whole.
+func wholePrefix(offset int64, segs []*segment) int64 {
+	whole := offset
+	for _, s := range segs {
+		whole += s.done
+		if whole < s.end {
 			break
 		}
 	}
-	return whole, first
+	return whole
 }
 
 // errSegmentDone marks a connection aborted on purpose after its segment.

@@ -51,11 +51,8 @@ func (q *Queue) Totals() Totals {
 }
 
 func (q *Queue) totalsLocked(now time.Time) Totals {
-	t := Totals{
-		Bytes: q.bytes.Load(), Total: q.total.Load(),
-		Files: q.files.Load(), Count: q.count.Load(),
-		Active: len(q.active), Failed: len(q.failed), Done: len(q.done), Paused: q.paused,
-	}
+	t := Totals{Active: len(q.active), Failed: len(q.failed), Done: len(q.done), Paused: q.paused}
+	t.Bytes, t.Total, t.Files, t.Count = q.tally.load()
 	for _, j := range q.active {
 		if len(j.inflight) > 0 || j.expanding > 0 {
 			t.Running++
@@ -143,12 +140,11 @@ func (q *Queue) addDone(r Record) {
 func (q *Queue) statusLocked(j *Job, now time.Time) JobStatus {
 	s := JobStatus{
 		ID: j.id, Spec: j.spec, Name: j.spec.Name(), Err: j.err,
-		Bytes: j.bytes.Load(), Total: j.total.Load(),
-		Files: j.files.Load(), Count: j.count.Load(),
 		Listing:  len(j.dirs) > 0 || j.expanding > 0,
 		Failures: j.failures,
 		Attempt:  int(j.attempt.Load()),
 	}
+	s.Bytes, s.Total, s.Files, s.Count = j.tally.load()
 	switch {
 	case j.failed && len(j.inflight) == 0:
 		s.State = Failed

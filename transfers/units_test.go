@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -95,6 +96,50 @@ func TestHistoryRotation(t *testing.T) {
 	f.Close()
 	if recs, err := h.Last(3); err != nil || len(recs) != 3 {
 		t.Fatalf("Last after a torn line: %d, %v", len(recs), err)
+	}
+}
+
+// TestHistoryOutcome: a record keeps how it ended in words and by type;
+// lines written before the typed fields load with the outcome their words
+// name, and a name from a later version does not lose the line.
+func TestHistoryOutcome(t *testing.T) {
+	h := &History{Path: filepath.Join(t.TempDir(), HistoryFile)}
+	if err := h.Append(Record{Result: "skipped: a file of that name exists", Outcome: OutcomeSkipped, Skip: SkippedExists}); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(h.Path)
+	if want := `"result":"skipped: a file of that name exists","outcome":"skipped","skip":"exists"`; err != nil || !strings.Contains(string(data), want) {
+		t.Fatalf("history line %s (%v), want it to hold %s", data, err, want)
+	}
+	lines := []string{
+		`{"result":"ok"}`,
+		`{"result":"failed: download /a: 550 no such file"}`,
+		`{"result":"skipped: a file of that name exists"}`,
+		`{"result":"skipped: already there"}`,
+		`{"result":"skipped: /evil: a listing line Ferry cannot read: \"x\""}`,
+		`{"result":"ok","outcome":"ok"}`,
+		`{"result":"skipped: already there","outcome":"skipped","skip":"already-there"}`,
+		`{"result":"ok","outcome":"from-a-later-version"}`,
+	}
+	f, _ := os.OpenFile(h.Path, os.O_APPEND|os.O_WRONLY, 0)
+	f.WriteString(strings.Join(lines, "\n") + "\n")
+	f.Close()
+	recs, err := h.Last(100)
+	if err != nil || len(recs) != 1+len(lines) {
+		t.Fatalf("Last: %d records, %v; want %d", len(recs), err, 1+len(lines))
+	}
+	want := []struct {
+		o Outcome
+		s SkipReason
+	}{
+		{OutcomeSkipped, SkippedExists},
+		{OutcomeOK, 0}, {OutcomeFailed, 0}, {OutcomeSkipped, SkippedExists}, {OutcomeSkipped, SkippedAlreadyThere},
+		{OutcomeSkipped, SkippedUnusable}, {OutcomeOK, 0}, {OutcomeSkipped, SkippedAlreadyThere}, {OutcomeOK, 0},
+	}
+	for i, r := range recs {
+		if r.Outcome != want[i].o || r.Skip != want[i].s || r.OK() != (want[i].o == OutcomeOK) {
+			t.Errorf("record %d (%q): %v %q, want %v %q", i, r.Result, r.Outcome, r.Skip, want[i].o, want[i].s)
+		}
 	}
 }
 
