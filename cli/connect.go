@@ -102,7 +102,7 @@ func (e *env) connector(ctx context.Context, f *connFlags, target string) (*site
 	if err != nil {
 		return nil, "", err
 	}
-	site, path, saved, err := resolveTarget(dir, target, f.allowPlain)
+	site, path, _, err := resolveTarget(dir, target, f.allowPlain)
 	if err != nil {
 		return nil, "", err
 	}
@@ -124,20 +124,13 @@ func (e *env) connector(ctx context.Context, f *connFlags, target string) (*site
 			return nil, "", usageError{"--fingerprint: " + err.Error()}
 		}
 	}
-	password := ""
-	if site.Logon != sites.LogonAnonymous {
-		if password, err = e.sitePassword(ctx, f, site, saved); err != nil {
-			return nil, "", err
-		}
+	password, err := e.sitePassword(ctx, f, site)
+	if err != nil {
+		return nil, "", err
 	}
 	k := &sites.Connector{Site: site, Password: password, Trust: trust, Timeout: f.timeout,
-		MinSpeed: int64(f.minSpeed), MinSpeedTime: f.minSpeedTime}
-	if saved && site.ClientCert != "" {
-		// An encrypted client key's passphrase is a secret like a password.
-		if pp, err := (&sites.Secrets{}).Get(ctx, site.ID, sites.SecretKeyPassphrase); err == nil {
-			k.ClientKeyPassphrase = pp
-		}
-	}
+		MinSpeed: int64(f.minSpeed), MinSpeedTime: f.minSpeedTime,
+		ClientKeyPassphrase: sites.ClientKeyPassphrase(ctx, site, &sites.Secrets{})}
 	if e.interactive() && f.fingerprint == "" {
 		k.Prompter = &termPrompter{in: e.reader(), out: e.stderr, mu: &e.termMu}
 	}
@@ -193,23 +186,38 @@ func resolveTarget(dir, target string, allowPlain bool) (site sites.Site, path s
 	return site, path, false, nil
 }
 
-// sitePassword finds the password: --password-stdin first; for a saved
-// site with a normal logon, the keyring; else the terminal.
-func (e *env) sitePassword(ctx context.Context, f *connFlags, site sites.Site, saved bool) (string, error) {
-	if !f.passwordStdin && saved && site.Logon == sites.LogonNormal {
-		sec := &sites.Secrets{}
-		pw, err := sec.Get(ctx, site.ID, sites.SecretPassword)
-		if err == nil {
-			return pw, nil
+// sitePassword finds the password as sites.Password does, asking on the
+// terminal; --password-stdin skips the keyring and reads standard input.
+func (e *env) sitePassword(ctx context.Context, f *connFlags, site sites.Site) (string, error) {
+	var sec sites.SecretGetter
+	if !f.passwordStdin {
+		sec = &sites.Secrets{}
+	}
+	a, err := sites.Password(ctx, site, sec, termAsker{e: e, f: f})
+	return a.Password, err
+}
+
+// termAsker answers password questions from standard input
+// (--password-stdin) or the terminal, without echo.
+type termAsker struct {
+	e *env
+	f *connFlags
+}
+
+var _ sites.PasswordAsker = termAsker{}
+
+func (a termAsker) AskPassword(_ context.Context, q sites.PasswordQuestion) (sites.PasswordAnswer, error) {
+	if q.Saved != nil {
+		if !errors.Is(q.Saved, sites.ErrNoSecret) {
+			fmt.Fprintf(a.e.stderr, "ferry: %v\n", q.Saved)
 		}
-		if !errors.Is(err, sites.ErrNoSecret) {
-			fmt.Fprintf(e.stderr, "ferry: %v\n", err)
-		}
-		if !e.interactive() {
-			return "", fmt.Errorf("no password for site %q: %w; save one with `ferry sites edit %q --password-stdin`, or pass --password-stdin", site.Name, err, site.Name)
+		if !a.e.interactive() {
+			name := q.Site.Name
+			return sites.PasswordAnswer{}, fmt.Errorf("no password for site %q: %w; save one with `ferry sites edit %q --password-stdin`, or pass --password-stdin", name, q.Saved, name)
 		}
 	}
-	return e.password(f, site)
+	pw, err := a.e.password(a.f, q.Site)
+	return sites.PasswordAnswer{Password: pw}, err
 }
 
 // interactive reports whether a person sits at the terminal.

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -20,7 +19,7 @@ import (
 // goroutine.
 type conns struct {
 	sites    *sites.Store // nil in tests without saved sites
-	secrets  secretGetter
+	secrets  sites.SecretGetter
 	trust    *trust.Policy
 	log      session.Logger
 	prompter trust.Prompter
@@ -48,15 +47,21 @@ type known struct {
 	password string
 }
 
-type secretGetter interface {
-	Get(ctx context.Context, siteID, kind string) (string, error)
-}
-
 // passwordAsker asks for a password ("ask for password" sites, or a saved
 // site whose keyring entry is missing). remember: keep it until Ferry
 // quits.
 type passwordAsker interface {
 	AskPassword(ctx context.Context, site, user string) (password string, remember bool, err error)
+}
+
+// dialogAsker puts the password dialog behind sites.PasswordAsker.
+type dialogAsker struct{ p passwordAsker }
+
+var _ sites.PasswordAsker = dialogAsker{}
+
+func (a dialogAsker) AskPassword(ctx context.Context, q sites.PasswordQuestion) (sites.PasswordAnswer, error) {
+	pw, remember, err := a.p.AskPassword(ctx, siteName(q.Site), q.Site.User)
+	return sites.PasswordAnswer{Password: pw, Remember: remember}, err
 }
 
 var _ transfers.Connections = (*conns)(nil)
@@ -88,11 +93,7 @@ func (c *conns) Connect(ctx context.Context, site sites.Site, password string) (
 	if c.deadlines != nil {
 		k.Timeout, k.MinSpeed, k.MinSpeedTime = c.deadlines()
 	}
-	if site.ID != "" && site.ClientCert != "" && c.secrets != nil {
-		if pp, err := c.secrets.Get(ctx, site.ID, sites.SecretKeyPassphrase); err == nil {
-			k.ClientKeyPassphrase = pp
-		}
-	}
+	k.ClientKeyPassphrase = sites.ClientKeyPassphrase(ctx, site, c.secrets)
 	n := site.Connections()
 	if c.concurrency != nil && site.MaxConns == 0 {
 		n = c.concurrency()
@@ -119,36 +120,27 @@ func (c *conns) Connect(ctx context.Context, site sites.Site, password string) (
 	return s, nil
 }
 
-// password finds a site's password: remembered this run, the keyring for
-// a saved site with a normal logon, else a question.
+// password finds a site's password: remembered this run, else as
+// sites.Password finds it (the keyring, or the password dialog).
 func (c *conns) password(ctx context.Context, site sites.Site) (string, error) {
-	key := site.Key()
 	c.mu.Lock()
-	if k, ok := c.known[key]; ok && k.password != "" {
-		c.mu.Unlock()
+	k, ok := c.known[site.Key()]
+	c.mu.Unlock()
+	if ok && k.password != "" {
 		return k.password, nil
 	}
-	c.mu.Unlock()
-	if site.ID != "" && site.Logon == sites.LogonNormal && c.secrets != nil {
-		pw, err := c.secrets.Get(ctx, site.ID, sites.SecretPassword)
-		if err == nil {
-			return pw, nil
-		}
-		if !errors.Is(err, sites.ErrNoSecret) && !errors.Is(err, sites.ErrKeyringUnavailable) && !errors.Is(err, sites.ErrKeyringTimeout) {
-			return "", err
-		}
+	var ask sites.PasswordAsker
+	if c.asker != nil {
+		ask = dialogAsker{c.asker}
 	}
-	if c.asker == nil {
-		return "", fmt.Errorf("no password for %s", siteName(site))
-	}
-	pw, remember, err := c.asker.AskPassword(ctx, siteName(site), site.User)
+	a, err := sites.Password(ctx, site, c.secrets, ask)
 	if err != nil {
 		return "", err
 	}
-	if remember {
-		c.remember(site, pw)
+	if a.Remember {
+		c.remember(site, a.Password)
 	}
-	return pw, nil
+	return a.Password, nil
 }
 
 // Pool implements transfers.Connections: the pool of an open site, or a

@@ -592,7 +592,9 @@ func (m *Manager) connect() {
 	m.updatePassword()
 	gen, sec := m.gen, m.secrets
 	m.background(1, func(ctx context.Context) func() {
-		pw, err := sec.Get(ctx, site.ID, sites.SecretPassword)
+		// No one to ask here: without a saved password, OnConnect's
+		// caller asks (through sites.Password too).
+		a, err := sites.Password(ctx, site, sec, nil)
 		return func() {
 			m.connecting = false
 			m.updateButtons()
@@ -601,10 +603,7 @@ func (m *Manager) connect() {
 			}
 			m.pw = keyringState(err)
 			m.updatePassword()
-			if err != nil {
-				pw = "" // OnConnect's caller asks for it
-			}
-			m.finishConnect(site, pw)
+			m.finishConnect(site, a.Password)
 		}
 	})
 }
