@@ -18,6 +18,7 @@ import (
 
 	"github.com/ferryftps/ferry/internal/config"
 	"github.com/ferryftps/ferry/session"
+	"github.com/ferryftps/ferry/sites"
 	"github.com/ferryftps/ferry/transfers"
 )
 
@@ -47,14 +48,37 @@ func (e *env) get(args []string) int { return e.transfer(transfers.Download, arg
 // put uploads local files and folders into a remote folder.
 func (e *env) put(args []string) int { return e.transfer(transfers.Upload, args) }
 
+// transfer runs get (Download) or put (Upload) and returns the exit code.
 func (e *env) transfer(dir transfers.Direction, args []string) int {
-	name := map[transfers.Direction]string{transfers.Download: "get", transfers.Upload: "put"}[dir]
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	c, code := e.parseTransfer(dir, args)
+	if c == nil {
+		return code
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	return c.run(ctx)
+}
+
+// transferCmd is one run of get or put, as its command line asked.
+type transferCmd struct {
+	e       *env
+	dir     transfers.Direction
+	name    string // "get" or "put"
+	flags   transferFlags
+	policy  transfers.Action // Ask: ask on a terminal, else skip
+	remotes []string         // the URL operands: the sources of get, put's target
+	locals  []string         // the local operands: get's target, the sources of put
+}
+
+// parseTransfer reads get's or put's command line. On a mistake it says so
+// and returns nil and the exit code.
+func (e *env) parseTransfer(dir transfers.Direction, args []string) (*transferCmd, int) {
+	c := &transferCmd{e: e, dir: dir, name: map[transfers.Direction]string{transfers.Download: "get", transfers.Upload: "put"}[dir]}
+	fs := flag.NewFlagSet(c.name, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
-	var tf transferFlags
-	tf.register(fs)
+	c.flags.register(fs)
 	if err := fs.Parse(interleave(args, fs)); err != nil {
-		return ExitUsage
+		return nil, ExitUsage
 	}
 	if fs.NArg() < 2 {
 		if dir == transfers.Download {
@@ -62,46 +86,32 @@ func (e *env) transfer(dir transfers.Direction, args []string) int {
 		} else {
 			fmt.Fprintln(e.stderr, "ferry put: give what to upload and where, e.g. ferry put report.pdf ftpes://user@host/incoming")
 		}
-		return ExitUsage
+		return nil, ExitUsage
 	}
-	policy := transfers.Ask
-	if tf.onConflict != "" {
-		a, err := transfers.ParseAction(tf.onConflict)
+	c.policy = transfers.Ask
+	if c.flags.onConflict != "" {
+		a, err := transfers.ParseAction(c.flags.onConflict)
 		if err != nil || a == transfers.Ask {
-			fmt.Fprintf(e.stderr, "ferry %s: --on-conflict: use overwrite, newer, size, resume, rename or skip\n", name)
-			return ExitUsage
+			fmt.Fprintf(e.stderr, "ferry %s: --on-conflict: use overwrite, newer, size, resume, rename or skip\n", c.name)
+			return nil, ExitUsage
 		}
-		policy = a
+		c.policy = a
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	defer stop()
-
 	operands := fs.Args()
-	remoteArgs, localArgs := operands[:len(operands)-1], operands[len(operands)-1:]
+	c.remotes, c.locals = operands[:len(operands)-1], operands[len(operands)-1:]
 	if dir == transfers.Upload {
-		remoteArgs, localArgs = operands[len(operands)-1:], operands[:len(operands)-1]
+		c.remotes, c.locals = operands[len(operands)-1:], operands[:len(operands)-1]
 	}
-	k, _, err := e.connector(ctx, &tf.conn, remoteArgs[0])
+	return c, 0
+}
+
+// run connects, plans the jobs and runs them.
+func (c *transferCmd) run(ctx context.Context) int {
+	k, remotePaths, cfgDir, err := c.connect(ctx)
 	if err != nil {
-		return e.fail(err)
+		return c.e.fail(err)
 	}
-	// Every remote operand must name the same server.
-	cfgDir, err := config.Dir()
-	if err != nil {
-		return e.fail(err)
-	}
-	var remotePaths []string
-	for _, r := range remoteArgs {
-		site, p, _, err := resolveTarget(cfgDir, r, tf.conn.allowPlain)
-		if err != nil {
-			return e.fail(err)
-		}
-		if site.Host != k.Site.Host || site.EffectivePort() != k.Site.EffectivePort() || site.User != k.Site.User {
-			return e.fail(usageError{fmt.Sprintf("%s and %s are on different servers: one server per command", remoteArgs[0], r)})
-		}
-		remotePaths = append(remotePaths, p)
-	}
-	jobs := tf.jobs
+	jobs := c.flags.jobs
 	if jobs <= 0 {
 		jobs = k.Site.Connections()
 	}
@@ -109,110 +119,141 @@ func (e *env) transfer(dir transfers.Direction, args []string) int {
 	defer pool.Close()
 	browse, err := pool.Browse(ctx)
 	if err != nil {
-		return e.fail(err)
+		return c.e.fail(err)
 	}
-
 	siteName := k.Site.Name
 	if siteName == "" {
 		siteName = hostPort(k.Site.Host, k.Site.EffectivePort())
 	}
-	// URL paths are relative to the login folder unless absolute.
+	var specs []transfers.Spec
+	var bad int
+	if c.dir == transfers.Download {
+		specs, bad, err = c.downloadSpecs(ctx, browse, siteName, remotePaths)
+	} else {
+		specs, bad, err = c.uploadSpecs(ctx, browse, siteName, remotePaths[0])
+	}
+	if err != nil {
+		return c.e.fail(err)
+	}
+	return c.runQueue(ctx, pool, jobs, cfgDir, specs, bad)
+}
+
+// connect makes the connector for the first remote operand and returns the
+// paths of all of them, which must name the same server, and the config
+// folder.
+func (c *transferCmd) connect(ctx context.Context) (k *sites.Connector, paths []string, cfgDir string, err error) {
+	k, _, err = c.e.connector(ctx, &c.flags.conn, c.remotes[0])
+	if err != nil {
+		return nil, nil, "", err
+	}
+	if cfgDir, err = config.Dir(); err != nil {
+		return nil, nil, "", err
+	}
+	for _, r := range c.remotes {
+		site, p, _, err := resolveTarget(cfgDir, r, c.flags.conn.allowPlain)
+		if err != nil {
+			return nil, nil, "", err
+		}
+		if site.Host != k.Site.Host || site.EffectivePort() != k.Site.EffectivePort() || site.User != k.Site.User {
+			return nil, nil, "", usageError{fmt.Sprintf("%s and %s are on different servers: one server per command", c.remotes[0], r)}
+		}
+		paths = append(paths, p)
+	}
+	return k, paths, cfgDir, nil
+}
+
+// downloadSpecs makes a job of each remote path (relative to the login
+// folder unless absolute); it counts the ones it refuses, saying why.
+func (c *transferCmd) downloadSpecs(ctx context.Context, browse *session.Conn, siteName string, remotePaths []string) ([]transfers.Spec, int, error) {
+	target, err := filepath.Abs(c.locals[0])
+	if err != nil {
+		return nil, 0, err
+	}
 	login := browse.LoginDir()
 	var specs []transfers.Spec
 	bad := 0
-	if dir == transfers.Download {
-		target, err := filepath.Abs(localArgs[0])
+	for _, rel := range remotePaths {
+		p := session.ResolvePath(login, rel)
+		st, err := browse.Stat(ctx, p)
 		if err != nil {
-			return e.fail(err)
+			fmt.Fprintf(c.e.stderr, "ferry: %v\n", err)
+			bad++
+			continue
 		}
-		for _, rel := range remotePaths {
-			p := session.ResolvePath(login, rel)
-			st, err := browse.Stat(ctx, p)
-			if err != nil {
-				fmt.Fprintf(e.stderr, "ferry: %v\n", err)
-				bad++
-				continue
-			}
-			if st.IsDir && !tf.recursive {
-				fmt.Fprintf(e.stderr, "ferry: %s is a folder: pass -r to download it with everything in it\n", p)
-				bad++
-				continue
-			}
-			// The login folder ("ftpes://host/") and "/" mean everything
-			// there: their contents go straight into the local folder, as
-			// with lftp mirror. Any other folder arrives under its name.
-			contents := st.IsDir && (p == login || p == "/")
-			specs = append(specs, transfers.Spec{Direction: dir, Site: "cli", SiteName: siteName,
-				Remote: p, Local: target, IsDir: st.IsDir, Contents: contents, Size: st.Size, ModTime: st.ModTime})
+		if st.IsDir && !c.flags.recursive {
+			fmt.Fprintf(c.e.stderr, "ferry: %s is a folder: pass -r to download it with everything in it\n", p)
+			bad++
+			continue
 		}
-	} else {
-		dest := session.ResolvePath(login, remotePaths[0])
-		if err := browse.MkdirAll(ctx, dest); err != nil {
-			return e.fail(err)
-		}
-		for _, l := range localArgs {
-			abs, err := filepath.Abs(l)
-			if err == nil {
-				var fi os.FileInfo
-				if fi, err = os.Stat(abs); err == nil {
-					if fi.IsDir() && !tf.recursive {
-						err = fmt.Errorf("%s is a folder: pass -r to upload it with everything in it", l)
-					} else if !fi.IsDir() && !fi.Mode().IsRegular() {
-						err = fmt.Errorf("%s is not a regular file", l)
-					} else {
-						specs = append(specs, transfers.Spec{Direction: dir, Site: "cli", SiteName: siteName,
-							Local: abs, Remote: dest, IsDir: fi.IsDir(), Size: fi.Size(), ModTime: fi.ModTime()})
-					}
+		// The login folder ("ftpes://host/") and "/" mean everything
+		// there: their contents go straight into the local folder, as
+		// with lftp mirror. Any other folder arrives under its name.
+		contents := st.IsDir && (p == login || p == "/")
+		specs = append(specs, transfers.Spec{Direction: c.dir, Site: "cli", SiteName: siteName,
+			Remote: p, Local: target, IsDir: st.IsDir, Contents: contents, Size: st.Size, ModTime: st.ModTime})
+	}
+	return specs, bad, nil
+}
+
+// uploadSpecs makes the remote target folder (relative to the login folder
+// unless absolute) and a job of each local operand; it counts the ones it
+// refuses, saying why.
+func (c *transferCmd) uploadSpecs(ctx context.Context, browse *session.Conn, siteName, remotePath string) ([]transfers.Spec, int, error) {
+	dest := session.ResolvePath(browse.LoginDir(), remotePath)
+	if err := browse.MkdirAll(ctx, dest); err != nil {
+		return nil, 0, err
+	}
+	var specs []transfers.Spec
+	bad := 0
+	for _, l := range c.locals {
+		abs, err := filepath.Abs(l)
+		if err == nil {
+			var fi os.FileInfo
+			if fi, err = os.Stat(abs); err == nil {
+				if fi.IsDir() && !c.flags.recursive {
+					err = fmt.Errorf("%s is a folder: pass -r to upload it with everything in it", l)
+				} else if !fi.IsDir() && !fi.Mode().IsRegular() {
+					err = fmt.Errorf("%s is not a regular file", l)
+				} else {
+					specs = append(specs, transfers.Spec{Direction: c.dir, Site: "cli", SiteName: siteName,
+						Local: abs, Remote: dest, IsDir: fi.IsDir(), Size: fi.Size(), ModTime: fi.ModTime()})
 				}
 			}
-			if err != nil {
-				fmt.Fprintf(e.stderr, "ferry: %v\n", err)
-				bad++
-			}
+		}
+		if err != nil {
+			fmt.Fprintf(c.e.stderr, "ferry: %v\n", err)
+			bad++
 		}
 	}
+	return specs, bad, nil
+}
 
+// runQueue runs specs in a queue over pool, with a progress line on a
+// terminal, and sums up; bad counts the operands refused before.
+func (c *transferCmd) runQueue(ctx context.Context, pool *session.Pool, jobs int, cfgDir string, specs []transfers.Spec, bad int) int {
+	e := c.e
 	p := &progress{out: e.stderr, mu: &e.termMu, tty: isTerminal(e.stderr)}
-	var resolver transfers.Resolver = transfers.Policy(transfers.Skip)
-	switch {
-	case policy != transfers.Ask:
-		resolver = transfers.Policy(policy)
-	case e.interactive():
-		resolver = &termResolver{in: e.reader(), out: e.stderr, mu: &e.termMu, progress: p}
-	}
 	var history *transfers.History
 	if cfgDir != "" {
 		history = transfers.OpenHistory(cfgDir)
 	}
 	var sum summary
 	q := transfers.New(transfers.Config{
-		Connections: onePool{pool}, Resolver: resolver, Concurrency: jobs, History: history,
+		Connections: onePool{pool}, Resolver: c.resolver(p), Concurrency: jobs, History: history,
 		Notify:   func(msg string) { p.println("ferry: " + msg) },
 		OnRecord: sum.add,
 	})
 	defer q.Close()
 	start := time.Now()
 	q.Add(specs...)
-	done := make(chan error, 1)
-	go func() { done <- q.Wait(ctx) }()
-	tick := time.NewTicker(200 * time.Millisecond)
-	defer tick.Stop()
-	for waiting := true; waiting; {
-		select {
-		case err := <-done:
-			waiting = false
-			if err != nil {
-				p.clear()
-				fmt.Fprintln(e.stderr, "ferry: interrupted; partial files are kept and continue on the next run with --on-conflict resume")
-				return ExitError
-			}
-		case <-tick.C:
-			p.show(q.Totals())
-		}
-	}
+	err := waitShowing(ctx, q, p)
 	p.clear()
+	if err != nil {
+		fmt.Fprintln(e.stderr, "ferry: interrupted; partial files are kept and continue on the next run with --on-conflict resume")
+		return ExitError
+	}
 	failed := q.FailedJobs()
-	sum.print(e.stderr, dir, time.Since(start))
+	sum.print(e.stderr, c.dir, time.Since(start))
 	for _, f := range failed {
 		fmt.Fprintf(e.stderr, "  failed: %s: %s\n", f.Name, f.Err)
 	}
@@ -220,6 +261,36 @@ func (e *env) transfer(dir transfers.Direction, args []string) int {
 		return ExitError
 	}
 	return ExitOK
+}
+
+// resolver answers "the target exists": the --on-conflict policy, else a
+// question on the terminal, else skip.
+func (c *transferCmd) resolver(p *progress) transfers.Resolver {
+	switch {
+	case c.policy != transfers.Ask:
+		return transfers.Policy(c.policy)
+	case c.e.interactive():
+		return &termResolver{in: c.e.reader(), out: c.e.stderr, mu: &c.e.termMu, progress: p}
+	}
+	return transfers.Policy(transfers.Skip)
+}
+
+// waitShowing waits until q has nothing left to run, redrawing the
+// progress line five times a second; it returns ctx's error when
+// interrupted.
+func waitShowing(ctx context.Context, q *transfers.Queue, p *progress) error {
+	done := make(chan error, 1)
+	go func() { done <- q.Wait(ctx) }()
+	tick := time.NewTicker(200 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case err := <-done:
+			return err
+		case <-tick.C:
+			p.show(q.Totals())
+		}
+	}
 }
 
 // interleave lets flags follow the operands (ferry get URL dir -r), as
@@ -270,13 +341,13 @@ type summary struct {
 func (s *summary) add(r transfers.Record) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	switch {
-	case r.OK():
+	switch r.Outcome {
+	case transfers.OutcomeOK:
 		s.ok++
 		s.bytes += r.Size
-	case strings.HasPrefix(r.Result, "skipped"):
+	case transfers.OutcomeSkipped:
 		s.skipped++
-		if strings.Contains(r.Result, "exists") {
+		if r.Skip == transfers.SkippedExists {
 			s.skippedBecauseExists++
 		}
 	default:
