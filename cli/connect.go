@@ -252,7 +252,8 @@ func (e *env) password(f *connFlags, site sites.Site) (string, error) {
 	return string(pw), nil
 }
 
-// fail prints err in words and returns the exit code for it.
+// fail prints err in words (sites.Explain: what went wrong, what to do
+// next) and returns the exit code for it.
 func (e *env) fail(err error) int {
 	var ue usageError
 	if errors.As(err, &ue) {
@@ -263,12 +264,12 @@ func (e *env) fail(err error) int {
 	if errors.As(err, &untrusted) {
 		q := untrusted.Question
 		writeQuestion(e.stderr, q)
-		fmt.Fprintf(e.stderr, "\nferry: %v\n", err)
+		fmt.Fprintf(e.stderr, "\nferry: %s\n", sites.Explain(err))
 		fmt.Fprintf(e.stderr, "To trust exactly this certificate from a script, pass:\n  --fingerprint sha256:%s\n",
 			strings.ReplaceAll(q.Info.SHA256, ":", ""))
 		return ExitUntrusted
 	}
-	fmt.Fprintf(e.stderr, "ferry: %v\n", err)
+	fmt.Fprintf(e.stderr, "ferry: %s\n", sites.Explain(err))
 	switch {
 	case errors.Is(err, trust.ErrCertRejected):
 		return ExitUntrusted
