@@ -69,10 +69,10 @@ func doneModel(rec transfers.Record) rowModel {
 		m.icon, m.title = theme.IconNameUpload, filepath.Base(rec.Local)
 		from, to = to, from
 	}
-	switch {
-	case rec.OK():
+	switch rec.Outcome {
+	case transfers.OutcomeOK:
 		m.rightImp = widget.SuccessImportance
-	case strings.HasPrefix(rec.Result, "skipped"):
+	case transfers.OutcomeSkipped:
 		m.rightImp = widget.WarningImportance
 	}
 	parts := []string{

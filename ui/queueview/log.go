@@ -2,7 +2,6 @@ package queueview
 
 import (
 	"fmt"
-	"github.com/ferryftps/ferry/ui/internal/uido"
 	"io"
 	"strconv"
 	"strings"
@@ -18,6 +17,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/ferryftps/ferry/session"
+	"github.com/ferryftps/ferry/ui/internal/esc"
+	"github.com/ferryftps/ferry/ui/internal/uido"
 )
 
 // maxLogLines bounds the log view: older lines are dropped.
@@ -69,7 +70,8 @@ type logLine struct {
 
 // NewLog makes a log view of hub, showing the entries hub kept so far and
 // every later one; Save… opens its dialog over win. A nil hub gives an
-// empty log. Call Close when the view goes away.
+// empty log. Call Close when the view goes away. Escape closes the save
+// dialog, and the message when saving fails, once win has esc.Install.
 func NewLog(hub *session.LogHub, win fyne.Window) *Log {
 	return newLog(hub, win, defaultFlushEvery)
 }
@@ -280,13 +282,14 @@ func (l *Log) copyToClipboard() {
 func (l *Log) askSave() {
 	d := dialog.NewFileSave(l.saveTo, l.win)
 	d.SetFileName("ferry-log.txt")
+	esc.Dialog(l.win, d)
 	d.Show()
 }
 
 // saveTo writes the log to w (from the save dialog), off the UI goroutine.
 func (l *Log) saveTo(w fyne.URIWriteCloser, err error) {
 	if err != nil {
-		dialog.ShowInformation("Log not saved", fmt.Sprintf("Could not save the log: %v", err), l.win)
+		esc.ShowInformation("Log not saved", fmt.Sprintf("Could not save the log: %v", err), l.win)
 		return
 	}
 	if w == nil {
@@ -300,7 +303,7 @@ func (l *Log) saveTo(w fyne.URIWriteCloser, err error) {
 		}
 		if err != nil {
 			uido.Do(func() {
-				dialog.ShowInformation("Log not saved",
+				esc.ShowInformation("Log not saved",
 					fmt.Sprintf("Could not save the log to %s: %v", w.URI().Name(), err), l.win)
 			})
 		}

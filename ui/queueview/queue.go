@@ -1,16 +1,12 @@
-// Package queueview is the bottom area of Ferry's main window: tabs with
-// the transfer queue, the failed transfers, the finished ones and the
-// protocol log.
-//
 // The queue engine (package transfers) counts progress in atomic counters;
 // this package samples them on a ticker (15 times a second by default) and
 // redraws only the rows that changed, with one fyne.Do per sample at most
 // and none while nothing happens.
+
 package queueview
 
 import (
 	"fmt"
-	"github.com/ferryftps/ferry/ui/internal/uido"
 	"sync/atomic"
 	"time"
 
@@ -22,6 +18,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/ferryftps/ferry/transfers"
+	"github.com/ferryftps/ferry/ui/internal/esc"
+	"github.com/ferryftps/ferry/ui/internal/uido"
 )
 
 // defaultEvery is how often the view samples the queue (15 Hz).
@@ -73,7 +71,7 @@ type View struct {
 }
 
 // New builds the view of q; dialogs (the cancel confirmation) open over
-// win. Call Start to keep it up to date. Call on the UI goroutine.
+// win, and Escape closes them once win has esc.Install. Call Start to keep it up to date. Call on the UI goroutine.
 func New(q *transfers.Queue, win fyne.Window) *View {
 	return newView(q, win, defaultEvery)
 }
@@ -462,6 +460,7 @@ func (v *View) cancelSelected() {
 	d.SetConfirmText("Cancel transfer")
 	d.SetDismissText("Keep")
 	d.SetConfirmImportance(widget.DangerImportance)
+	esc.Dialog(v.win, d) // Escape keeps the transfer, as Keep does
 	d.Show()
 }
 
