@@ -3,7 +3,6 @@ package queueview
 import (
 	"errors"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
@@ -11,9 +10,7 @@ import (
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 
-	"github.com/ferryftps/ferry/internal/ftpd"
 	"github.com/ferryftps/ferry/session"
-	"github.com/ferryftps/ferry/transfers"
 	"github.com/ferryftps/ferry/ui/internal/esc"
 	"github.com/ferryftps/ferry/ui/internal/uido"
 )
@@ -46,19 +43,8 @@ func escapeCloses(t *testing.T, w fyne.Window, what string) {
 // transfer" question as Keep does: the transfer goes on, and the question
 // still works afterwards.
 func TestEscapeCancelConfirmation(t *testing.T) {
-	release := make(chan struct{})
-	var once sync.Once
-	unblock := func() { once.Do(func() { close(release) }) }
-	// Listings hang until released: the folder job stays running.
-	f := newFixture(t, ftpd.Config{Listing: func(string) []string { <-release; return nil }})
-	t.Cleanup(unblock)
+	f, unblock := runningFolder(t)
 	esc.Install(f.w, nil)
-	f.q.Add(transfers.Spec{Direction: transfers.Download, Site: "s", SiteName: "Double", Remote: "/photos", Local: t.TempDir(), IsDir: true, Size: -1})
-	eventually(t, "the folder job to run", func() bool {
-		jobs := f.q.Jobs(0, 1)
-		return len(jobs) == 1 && jobs[0].State == transfers.Running
-	})
-	f.v.refresh()
 	press(rowAt(t, f.v.list, 0), 0)
 	test.Tap(button(t, f.w.Content(), "Cancel"))
 	if !hasText(topOverlay(t, f.w), "Cancel transfer") {

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -75,6 +76,25 @@ func newFixture(t *testing.T, cfg ftpd.Config) *fixture {
 	w.SetContent(v.Content())
 	w.Resize(fyne.NewSize(1000, 300))
 	return &fixture{t: t, d: d, q: q, v: v, w: w}
+}
+
+// runningFolder is a fixture whose queue runs one folder job, "photos",
+// that stays running: its listing hangs until unblock is called (at the
+// latest when the test ends). The view is refreshed.
+func runningFolder(t *testing.T) (f *fixture, unblock func()) {
+	t.Helper()
+	release := make(chan struct{})
+	var once sync.Once
+	unblock = func() { once.Do(func() { close(release) }) }
+	f = newFixture(t, ftpd.Config{Listing: func(string) []string { <-release; return nil }})
+	t.Cleanup(unblock)
+	f.q.Add(transfers.Spec{Direction: transfers.Download, Site: "s", SiteName: "Double", Remote: "/photos", Local: t.TempDir(), IsDir: true, Size: -1})
+	eventually(t, "the folder job to run", func() bool {
+		jobs := f.q.Jobs(0, 1)
+		return len(jobs) == 1 && jobs[0].State == transfers.Running
+	})
+	f.v.refresh()
+	return f, unblock
 }
 
 // settle waits (bounded) until the queue has nothing left that can run,

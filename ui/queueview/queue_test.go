@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -279,18 +278,7 @@ func TestFailedSelection(t *testing.T) {
 // TestCancelAsksForConfirmation: cancelling a running job asks first
 // ("Keep" keeps it); a queued job without a partial file goes at once.
 func TestCancelAsksForConfirmation(t *testing.T) {
-	release := make(chan struct{})
-	var once sync.Once
-	unblock := func() { once.Do(func() { close(release) }) }
-	// Listings hang until released: the folder job stays running.
-	f := newFixture(t, ftpd.Config{Listing: func(string) []string { <-release; return nil }})
-	t.Cleanup(unblock)
-	f.q.Add(transfers.Spec{Direction: transfers.Download, Site: "s", SiteName: "Double", Remote: "/photos", Local: t.TempDir(), IsDir: true, Size: -1})
-	eventually(t, "the folder job to run", func() bool {
-		jobs := f.q.Jobs(0, 1)
-		return len(jobs) == 1 && jobs[0].State == transfers.Running
-	})
-	f.v.refresh()
+	f, unblock := runningFolder(t)
 	r := rowAt(t, f.v.list, 0)
 	if r.title.Text != "photos" || r.right.Text != "Listing" || r.detail.Text != "listing…" {
 		t.Errorf("running folder row: %q %q %q", r.title.Text, r.right.Text, r.detail.Text)
