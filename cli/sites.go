@@ -247,60 +247,19 @@ func (e *env) sitesAddEdit(ctx context.Context, store *sites.Store, sec *sites.S
 	return ExitOK
 }
 
-// sitesImport reads FileZilla's sitemanager.xml or a Ferry export.
+// sitesImport reads FileZilla's sitemanager.xml or a Ferry export, as
+// sites.ImportFile does, and prints what it did.
 func (e *env) sitesImport(ctx context.Context, store *sites.Store, sec *sites.Secrets, file string) int {
-	data, err := os.ReadFile(file)
+	f, err := os.Open(file)
 	if err != nil {
 		return e.fail(err)
 	}
-	if t := bytes.TrimSpace(data); len(t) > 0 && t[0] == '{' {
-		sites, folders, err := sites.ReadExport(bytes.NewReader(data))
-		if err != nil {
-			return e.fail(err)
-		}
-		for _, f := range folders {
-			store.AddFolder(f)
-		}
-		added := 0
-		for _, s := range sites {
-			if _, err := store.Add(s); err != nil {
-				fmt.Fprintf(e.stderr, "skipped %q: %v\n", s.Name, err)
-				continue
-			}
-			added++
-		}
-		fmt.Fprintf(e.stderr, "Imported %d of %d sites from %s.\n", added, len(sites), file)
-		return ExitOK
-	}
-	res, err := sites.ImportFileZilla(bytes.NewReader(data))
+	im, err := sites.ImportFile(store, f)
+	f.Close()
 	if err != nil {
 		return e.fail(err)
 	}
-	keyringDown := false
-	for _, im := range res.Sites {
-		site := im.Site
-		pw := im.Password
-		if pw != "" && keyringDown {
-			site.Logon = sites.LogonAsk
-		}
-		added, err := store.Add(site)
-		if err != nil {
-			fmt.Fprintf(e.stderr, "skipped %q: %v\n", site.Name, err)
-			continue
-		}
-		for _, n := range im.Notes {
-			fmt.Fprintf(e.stderr, "%s: %s\n", added.Name, n)
-		}
-		if pw == "" || keyringDown {
-			continue
-		}
-		if err := sec.Set(ctx, added.ID, sites.SecretPassword, pw); err != nil {
-			keyringDown = true
-			added.Logon = sites.LogonAsk
-			store.Update(added)
-			fmt.Fprintf(e.stderr, "ferry: %v\nImported sites with a password will ask for it on connect instead.\n", err)
-		}
-	}
-	fmt.Fprintln(e.stderr, res.Summary())
+	im.SavePasswords(ctx, sec)
+	fmt.Fprintln(e.stderr, im.Report())
 	return ExitOK
 }

@@ -49,7 +49,7 @@ func (s ImportedSite) String() string {
 
 // GoString is String, so that printing with %#v does not show the
 // password either.
-func (s ImportedSite) GoString() string { return "session.ImportedSite" + s.String() }
+func (s ImportedSite) GoString() string { return "sites.ImportedSite" + s.String() }
 
 // ImportSkip is a site, or a part of the site manager, that was not
 // imported, and why.
@@ -62,6 +62,9 @@ type ImportSkip struct {
 	// Reason says in plain words why it was not imported. It never holds
 	// a password.
 	Reason string
+	// Err is the error behind Reason when the site store refused the site
+	// (see ImportFile), nil when the file's reader left it out.
+	Err error
 }
 
 // ImportResult is what was read from another client's site manager.
@@ -100,7 +103,7 @@ func (r ImportResult) Summary() string {
 	if len(r.Skipped) > 0 {
 		fmt.Fprintf(&b, "; skipped %d: ", len(r.Skipped))
 		for i, s := range r.Skipped {
-			if i == fzMaxSummarySkips {
+			if i == maxListed {
 				fmt.Fprintf(&b, ", and %d more", len(r.Skipped)-i)
 				break
 			}
@@ -126,10 +129,9 @@ func (r ImportResult) Summary() string {
 
 // Limits on what ImportFileZilla reads.
 const (
-	fzMaxFileSize     = 16 << 20 // a site manager of tens of thousands of sites is still far smaller
-	fzMaxFolderDepth  = 64
-	fzMaxSummarySkips = 20
-	fzMaxQuote        = 40 // bytes of a field quoted in a reason or note
+	fzMaxFileSize    = 16 << 20 // a site manager of tens of thousands of sites is still far smaller
+	fzMaxFolderDepth = 64
+	fzMaxQuote       = 40 // bytes of a field quoted in a reason or note
 )
 
 // FileZilla's protocol numbers (ServerProtocol in its server.h) that are

@@ -387,7 +387,7 @@ func siteScheme(e session.Encryption) string {
 // "ftpes://host/up" gives "up" (the login folder's up/), and an absolute
 // path is written with a second slash or an escaped one:
 // "ftpes://host//srv/x" and "ftpes://host/%2Fsrv/x" both give "/srv/x".
-// Make it absolute with [ResolvePath] once connected.
+// Make it absolute with [session.ResolvePath] once connected.
 //
 // The schemes are ftpes:// (explicit FTPS, port 21), ftps:// (implicit
 // FTPS, port 990) and ftp:// (plain FTP, port 21). Plain FTP is refused

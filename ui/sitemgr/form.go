@@ -19,7 +19,7 @@ import (
 )
 
 // The choices of the encryption and logon type selects, in the order of
-// session.Encryption and session.LogonType.
+// session.Encryption and sites.LogonType.
 var (
 	encLabels = map[session.Encryption]string{
 		session.Explicit: "FTPS explicit (AUTH TLS)",

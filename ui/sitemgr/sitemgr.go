@@ -30,15 +30,15 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// Secrets is the keyring as the site manager uses it; *session.Secrets is
+// Secrets is the keyring as the site manager uses it; *sites.Secrets is
 // the real one. Every call may block, so the manager makes them only on its
 // own goroutines, never on the UI goroutine, each with a context that has a
 // deadline. Implementations must be safe for concurrent use, return
-// session.ErrNoSecret (wrapped or not) for a missing secret, and never put a
+// sites.ErrNoSecret (wrapped or not) for a missing secret, and never put a
 // secret in an error.
 type Secrets interface {
-	// Get reads a site's secret of the given kind (session.SecretPassword,
-	// session.SecretKeyPassphrase).
+	// Get reads a site's secret of the given kind (sites.SecretPassword,
+	// sites.SecretKeyPassphrase).
 	Get(ctx context.Context, siteID, kind string) (string, error)
 	// Set stores a site's secret, replacing any older one.
 	Set(ctx context.Context, siteID, kind, secret string) error
@@ -57,7 +57,7 @@ var _ Secrets = (*sites.Secrets)(nil)
 const defaultKeyringTimeout = 30 * time.Second
 
 // Manager is the site manager dialog over one window. It edits the sites
-// of a [session.SiteStore] and keeps their passwords in [Secrets].
+// of a [sites.Store] and keeps their passwords in [Secrets].
 //
 // Edits are saved only by Save (or Connect): switching to another site,
 // starting a new one, duplicating or closing with unsaved changes asks
