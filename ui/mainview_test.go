@@ -17,8 +17,8 @@ import (
 	"github.com/ferryftps/ferry/internal/ftpslab"
 	"github.com/ferryftps/ferry/sites"
 	"github.com/ferryftps/ferry/trust"
-	"github.com/ferryftps/ferry/ui/internal/esc"
 	"github.com/ferryftps/ferry/ui/internal/uido"
+	"github.com/ferryftps/ferry/ui/internal/uitest"
 )
 
 // fixture is the whole main window under Fyne's test driver. Engine
@@ -79,87 +79,74 @@ func (f *fixture) until(what string, cond func() bool) {
 		what, status, f.v.queue.Len(), f.v.queue.FailedJobs(), len(f.v.queue.Done()), len(f.v.env.Win.Canvas().Overlays().List()))
 }
 
-// walk visits every object on the window's canvas, overlays included.
-func walk(o fyne.CanvasObject, visit func(fyne.CanvasObject) bool) bool {
-	if o == nil || !o.Visible() {
-		return false
-	}
-	if visit(o) {
-		return true
-	}
-	switch x := o.(type) {
-	case *fyne.Container:
-		for _, c := range x.Objects {
-			if walk(c, visit) {
-				return true
-			}
-		}
-	case fyne.Widget:
-		for _, c := range test.WidgetRenderer(x).Objects() {
-			if walk(c, visit) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-func (f *fixture) find(match func(fyne.CanvasObject) bool) fyne.CanvasObject {
-	var found fyne.CanvasObject
+// roots are what the window shows: its dialogs, newest first, then its
+// content.
+func (f *fixture) roots() []fyne.CanvasObject {
 	roots := []fyne.CanvasObject{f.w.Canvas().Content()}
 	for _, o := range f.w.Canvas().Overlays().List() {
-		roots = append([]fyne.CanvasObject{o}, roots...) // dialogs first
+		roots = append([]fyne.CanvasObject{o}, roots...)
 	}
-	for _, r := range roots {
-		if walk(r, func(o fyne.CanvasObject) bool {
-			if match(o) {
-				found = o
-				return true
-			}
-			return false
-		}) {
-			break
+	return roots
+}
+
+// inWindow returns the first non-nil answer of find over the roots.
+func inWindow[T comparable](f *fixture, find func(fyne.CanvasObject) T) T {
+	var zero T
+	for _, r := range f.roots() {
+		if x := find(r); x != zero {
+			return x
 		}
 	}
-	return found
+	return zero
 }
 
+// hasLabel reports whether the window shows a label with text.
+func (f *fixture) hasLabel(text string) bool {
+	return inWindow(f, func(r fyne.CanvasObject) bool { return uitest.HasLabel(r, text) })
+}
+
+// button finds an enabled button with text, dialogs first.
 func (f *fixture) button(text string) *widget.Button {
-	b, _ := esc.AsButton(f.find(func(o fyne.CanvasObject) bool {
-		b, ok := esc.AsButton(o)
-		return ok && b.Text == text && !b.Disabled()
-	}))
-	return b
+	return inWindow(f, func(r fyne.CanvasObject) *widget.Button { return uitest.EnabledButton(r, text) })
 }
 
+// check finds a check box with text, dialogs first.
 func (f *fixture) check(text string) *widget.Check {
-	c, _ := esc.AsCheck(f.find(func(o fyne.CanvasObject) bool {
-		c, ok := esc.AsCheck(o)
-		return ok && c.Text == text
-	}))
-	return c
+	return inWindow(f, func(r fyne.CanvasObject) *widget.Check { return uitest.Check(r, text) })
 }
 
 // row finds the draggable row of a pane showing name.
 func (f *fixture) row(in fyne.CanvasObject, name string) fyne.CanvasObject {
 	var found fyne.CanvasObject
-	walk(in, func(o fyne.CanvasObject) bool {
+	uitest.Walk(in, func(o fyne.CanvasObject) bool {
 		if _, ok := o.(fyne.Draggable); !ok {
 			return false
 		}
 		if _, ok := o.(desktop.Mouseable); !ok {
 			return false
 		}
-		if walk(o, func(c fyne.CanvasObject) bool {
-			l, ok := c.(*widget.Label)
-			return ok && l.Text == name
-		}) {
+		if uitest.HasLabel(o, name) {
 			found = o
 			return true
 		}
 		return false
 	})
 	return found
+}
+
+// connectTrusting connects with the quick-connect bar and answers the
+// certificate dialog with Always trust.
+func (f *fixture) connectTrusting(url, user, password string) {
+	f.t.Helper()
+	f.ui(func() {
+		test.Type(f.v.host, url)
+		test.Type(f.v.user, user)
+		test.Type(f.v.password, password)
+		test.Tap(f.v.connectBtn)
+	})
+	f.until("the certificate dialog", func() bool { return f.button("Always trust") != nil })
+	f.ui(func() { test.Tap(f.button("Always trust")) })
+	f.until("the connection", func() bool { return strings.HasPrefix(f.v.status.Text, "Connected to ") })
 }
 
 func mouse(abs fyne.Position, mod fyne.KeyModifier) *desktop.MouseEvent {
@@ -215,15 +202,7 @@ func TestMainWindowLab(t *testing.T) {
 	f := newFixture(t, home)
 	f.until("the local listing", func() bool { return f.row(f.v.local.Content(), "a.txt") != nil })
 
-	f.ui(func() {
-		test.Type(f.v.host, "ftpes://127.0.0.1:"+strconv.Itoa(srv.Port))
-		test.Type(f.v.user, srv.User)
-		test.Type(f.v.password, srv.Password)
-		test.Tap(f.v.connectBtn)
-	})
-	f.until("the certificate dialog", func() bool { return f.button("Always trust") != nil })
-	f.ui(func() { test.Tap(f.button("Always trust")) })
-	f.until("the connection", func() bool { return strings.HasPrefix(f.v.status.Text, "Connected") })
+	f.connectTrusting("ftpes://127.0.0.1:"+strconv.Itoa(srv.Port), srv.User, srv.Password)
 	f.ui(func() {
 		if f.v.password.Text != "" {
 			t.Error("the password stays in the quick-connect field after connecting")
@@ -241,10 +220,7 @@ func TestMainWindowLab(t *testing.T) {
 	f.until("the remote listing", func() bool { return f.row(f.v.remote.Content(), "incoming") != nil })
 	f.ui(func() { f.v.remote.Open("/incoming") })
 	f.until("the empty folder", func() bool {
-		return f.v.remote.Dir() == "/incoming" && f.find(func(o fyne.CanvasObject) bool {
-			l, ok := o.(*widget.Label)
-			return ok && l.Text == "This folder is empty."
-		}) != nil
+		return f.v.remote.Dir() == "/incoming" && f.hasLabel("This folder is empty.")
 	})
 
 	// Select a.txt and b.txt (click, Ctrl-click) and drag them onto the

@@ -8,10 +8,10 @@ import (
 	"testing"
 	"time"
 
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/ferryftps/ferry/session"
+	"github.com/ferryftps/ferry/ui/internal/uitest"
 )
 
 // TestSettingsStalledServers: the settings offer the step timeout and the
@@ -26,14 +26,7 @@ func TestSettingsStalledServers(t *testing.T) {
 		f.v.showSettings()
 	})
 	var selects []*widget.Select
-	f.ui(func() {
-		walk(f.w.Canvas().Overlays().Top(), func(o fyne.CanvasObject) bool {
-			if s, ok := o.(*widget.Select); ok {
-				selects = append(selects, s)
-			}
-			return false
-		})
-	})
+	f.ui(func() { selects = uitest.All[*widget.Select](f.w.Canvas().Overlays().Top()) })
 	var timeout, speed *widget.Select
 	for _, s := range selects {
 		switch s.Selected {

@@ -16,7 +16,7 @@ import (
 
 	"github.com/ferryftps/ferry/internal/ftpd"
 	"github.com/ferryftps/ferry/internal/ftpd/ftpdtest"
-	"github.com/ferryftps/ferry/ui/internal/esc"
+	"github.com/ferryftps/ferry/ui/internal/uitest"
 )
 
 // The bounds the window must keep while a server stalls.
@@ -139,47 +139,13 @@ func (f *fixture) within(limit time.Duration, what string, cond func() bool) tim
 	}
 }
 
-// entry finds the entry with placeholder ph inside in.
-func entry(in fyne.CanvasObject, ph string) *widget.Entry {
-	var found *widget.Entry
-	walk(in, func(o fyne.CanvasObject) bool {
-		if e, ok := esc.AsEntry(o); ok && e.PlaceHolder == ph {
-			found = e
-			return true
-		}
-		return false
-	})
-	return found
-}
-
-// labelIn reports whether a label inside in shows text.
-func labelIn(in fyne.CanvasObject, text string) bool {
-	return walk(in, func(o fyne.CanvasObject) bool {
-		l, ok := o.(*widget.Label)
-		return ok && l.Text == text
-	})
-}
-
-// buttonIn finds the enabled button text inside in.
-func buttonIn(in fyne.CanvasObject, text string) *widget.Button {
-	var found *widget.Button
-	walk(in, func(o fyne.CanvasObject) bool {
-		if b, ok := esc.AsButton(o); ok && b.Text == text && !b.Disabled() {
-			found = b
-			return true
-		}
-		return false
-	})
-	return found
-}
-
 // checkResponsive proves the window handles input while a server stalls:
 // typing into the local pane's filter, a resize, and a dialog opened and
 // closed. It logs how long each took.
 func (f *fixture) checkResponsive() {
 	f.t.Helper()
 	var filter *widget.Entry
-	f.ui(func() { filter = entry(f.v.local.Content(), "Filter by name") })
+	f.ui(func() { filter = uitest.Entry(f.v.local.Content(), "Filter by name") })
 	if filter == nil {
 		f.t.Fatal("no filter entry in the local pane")
 	}
@@ -265,22 +231,14 @@ func TestListingStallKeepsWindowResponsive(t *testing.T) {
 	f := newFixture(t, t.TempDir())
 	t.Cleanup(unblock) // first: the server and the window close after it
 
-	f.ui(func() {
-		test.Type(f.v.host, "ftpes://127.0.0.1:"+strconv.Itoa(d.Port))
-		test.Type(f.v.user, ftpdtest.User)
-		test.Type(f.v.password, d.Password)
-		test.Tap(f.v.connectBtn)
-	})
-	f.until("the certificate dialog", func() bool { return f.button("Always trust") != nil })
-	f.ui(func() { test.Tap(f.button("Always trust")) })
-	f.until("the connection", func() bool { return strings.HasPrefix(f.v.status.Text, "Connected to ") })
+	f.connectTrusting("ftpes://127.0.0.1:"+strconv.Itoa(d.Port), ftpdtest.User, d.Password)
 	f.ui(func() {
 		if !strings.HasPrefix(f.v.tlsLabel.Text, "TLS 1.") || f.v.lock.Disabled() {
 			t.Errorf("connected: TLS %q, lock disabled %v", f.v.tlsLabel.Text, f.v.lock.Disabled())
 		}
 	})
 	f.until("the stalled listing", func() bool {
-		return listings.Load() > 0 && labelIn(f.v.remote.Content(), "Listing…")
+		return listings.Load() > 0 && uitest.HasLabel(f.v.remote.Content(), "Listing…")
 	})
 
 	// The lock needs no network: the certificate was kept from the
@@ -294,23 +252,23 @@ func TestListingStallKeepsWindowResponsive(t *testing.T) {
 
 	// Cancel the listing: the pane says so at once.
 	var cancel *widget.Button
-	f.ui(func() { cancel = buttonIn(f.v.remote.Content(), "Cancel") })
+	f.ui(func() { cancel = uitest.EnabledButton(f.v.remote.Content(), "Cancel") })
 	if cancel == nil {
 		t.Fatal("no Cancel in the remote pane's listing state")
 	}
 	f.ui(func() { test.Tap(cancel) })
 	shown := f.within(cancelLimit, "the cancelled listing", func() bool {
-		return labelIn(f.v.remote.Content(), "Listing / cancelled. Press Refresh to try again.")
+		return uitest.HasLabel(f.v.remote.Content(), "Listing / cancelled. Press Refresh to try again.")
 	})
 	t.Logf("listing Cancel: state after %v", shown)
 	// The listing stalls again (Refresh); Disconnect does not wait for it.
 	n := listings.Load()
-	f.ui(func() { test.Tap(buttonIn(f.v.remote.Content(), "Refresh")) })
+	f.ui(func() { test.Tap(uitest.EnabledButton(f.v.remote.Content(), "Refresh")) })
 	f.until("the second stalled listing", func() bool {
-		return listings.Load() > n && labelIn(f.v.remote.Content(), "Listing…")
+		return listings.Load() > n && uitest.HasLabel(f.v.remote.Content(), "Listing…")
 	})
 	disc := f.responds("Disconnect", func() { test.Tap(f.v.disconnectBtn) }, func() bool {
-		return f.v.status.Text == "Not connected" && f.v.current == nil && labelIn(f.v.remote.Content(), "Not connected.")
+		return f.v.status.Text == "Not connected" && f.v.current == nil && uitest.HasLabel(f.v.remote.Content(), "Not connected.")
 	})
 	t.Logf("Disconnect during a stalled listing: %v", disc)
 	unblock()

@@ -40,19 +40,16 @@ func ShowCertificateInfo(win fyne.Window, info trust.CertInfo) {
 // certDialog is a certificate dialog: a prompt, or the read-only view when
 // the answer buttons are nil. Used on the UI goroutine only.
 type certDialog struct {
-	win      fyne.Window
+	modal
 	info     trust.CertInfo
-	dlg      *dialog.CustomDialog
 	onAnswer func(trust.Answer)
-	done     bool   // answered or dismissed
-	unesc    func() // ends Escape's hold on this dialog
 
 	trustOnce, trustAlways, cancel *esc.Button // nil in the read-only view
 	close, copyFingerprint         *esc.Button
 }
 
 func newCertificatePrompt(win fyne.Window, q trust.Question, onAnswer func(trust.Answer)) *certDialog {
-	c := &certDialog{win: win, info: q.Info, onAnswer: onAnswer}
+	c := &certDialog{modal: modal{win: win}, info: q.Info, onAnswer: onAnswer}
 	c.copyFingerprint = esc.NewButton(win, "Copy fingerprint", theme.ContentCopyIcon(), widget.MediumImportance, c.copySHA256)
 	c.cancel = esc.NewButton(win, "Cancel", theme.CancelIcon(), widget.MediumImportance, c.reject)
 	c.trustOnce = esc.NewButton(win, "Trust once", nil, widget.MediumImportance, c.acceptOnce)
@@ -72,7 +69,7 @@ func newCertificatePrompt(win fyne.Window, q trust.Question, onAnswer func(trust
 }
 
 func newCertificateInfo(win fyne.Window, info trust.CertInfo) *certDialog {
-	c := &certDialog{win: win, info: info}
+	c := &certDialog{modal: modal{win: win}, info: info}
 	c.copyFingerprint = esc.NewButton(win, "Copy fingerprint", theme.ContentCopyIcon(), widget.MediumImportance, c.copySHA256)
 	c.close = esc.NewButton(win, "Close", nil, widget.MediumImportance, c.dismiss)
 	body := certBody(trust.Question{Info: info}, false, c.copyFingerprint)
@@ -90,12 +87,11 @@ func (c *certDialog) scroll(body fyne.CanvasObject) fyne.CanvasObject {
 // show shows the dialog and gives the keyboard focus to its safe button,
 // which Escape also taps.
 func (c *certDialog) show() {
-	c.dlg.Show()
 	if c.cancel != nil {
-		c.unesc = esc.Push(c.win, c.reject)
+		c.open(c.reject)
 		c.win.Canvas().Focus(c.cancel)
 	} else {
-		c.unesc = esc.Push(c.win, c.dismiss)
+		c.open(c.dismiss)
 		c.win.Canvas().Focus(c.close)
 	}
 }
@@ -105,29 +101,16 @@ func (c *certDialog) acceptAlways() { c.answer(trust.Always) }
 func (c *certDialog) reject()       { c.answer(trust.Reject) }
 
 func (c *certDialog) answer(a trust.Answer) {
-	if c.done {
+	if !c.hide() {
 		return
 	}
-	c.done = true
-	c.release()
-	c.dlg.Hide()
 	if c.onAnswer != nil {
 		c.onAnswer(a)
 	}
 }
 
 // dismiss hides the dialog without an answer.
-func (c *certDialog) dismiss() {
-	c.done = true
-	c.release()
-	c.dlg.Hide()
-}
-
-func (c *certDialog) release() {
-	if c.unesc != nil {
-		c.unesc()
-	}
-}
+func (c *certDialog) dismiss() { c.hide() }
 
 func (c *certDialog) copySHA256() {
 	fyne.CurrentApp().Clipboard().SetContent(c.info.SHA256)

@@ -11,7 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/ferryftps/ferry/trust"
-	"github.com/ferryftps/ferry/ui/internal/esc"
+	"github.com/ferryftps/ferry/ui/internal/uitest"
 )
 
 const (
@@ -74,13 +74,13 @@ func TestCertificateDialogShowsWarnings(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			w := newTestWindow(t)
 			ShowCertificate(w, trust.Question{Info: tc.info}, func(trust.Answer) {})
-			top := topOverlay(t, w)
+			top := uitest.Top(t, w)
 			for _, warning := range all {
-				if got := hasLabel(top, warning); got != (warning == tc.want) {
+				if got := uitest.HasLabel(top, warning); got != (warning == tc.want) {
 					t.Errorf("warning %q shown: %v", warning, got)
 				}
 			}
-			if hasLabel(top, "The certificate of ftp.example.com has CHANGED") {
+			if uitest.HasLabel(top, "The certificate of ftp.example.com has CHANGED") {
 				t.Error("an unchanged certificate is said to have changed")
 			}
 		})
@@ -102,7 +102,7 @@ func TestCertificateAnswers(t *testing.T) {
 			w := newTestWindow(t)
 			var got []trust.Answer
 			ShowCertificate(w, q, func(a trust.Answer) { got = append(got, a) })
-			b := button(t, topOverlay(t, w), tc.button)
+			b := uitest.MustButton(t, uitest.Top(t, w), tc.button)
 			test.Tap(b)
 			test.Tap(b) // a second tap on a closed dialog answers nothing
 			if !slices.Equal(got, []trust.Answer{tc.want}) {
@@ -133,9 +133,9 @@ func TestCertificateSafeDefault(t *testing.T) {
 			if d.trustAlways.Importance == widget.HighImportance || d.cancel.Importance != widget.HighImportance {
 				t.Errorf("changed: Always trust importance %v, Cancel %v: Cancel must be the default", d.trustAlways.Importance, d.cancel.Importance)
 			}
-			top := topOverlay(t, w)
+			top := uitest.Top(t, w)
 			for _, want := range []string{"Previous", "Now", fingerprintLines(prev.SHA256, 8), fingerprintLines(q.Info.SHA256, 8)} {
-				if !hasLabel(top, want) {
+				if !uitest.HasLabel(top, want) {
 					t.Errorf("changed: no %q in the dialog", want)
 				}
 			}
@@ -155,15 +155,15 @@ func TestCertificateCopyFingerprint(t *testing.T) {
 	info := c.info("ftp.example.com", c.self)
 	w := newTestWindow(t)
 	ShowCertificateInfo(w, info)
-	top := topOverlay(t, w)
-	test.Tap(button(t, top, "Copy fingerprint"))
+	top := uitest.Top(t, w)
+	test.Tap(uitest.MustButton(t, top, "Copy fingerprint"))
 	if got := fyne.CurrentApp().Clipboard().Content(); got != info.SHA256 {
 		t.Errorf("clipboard %q, want %q", got, info.SHA256)
 	}
-	if hasButton(top, "Trust once") || hasButton(top, "Always trust") {
+	if uitest.HasButton(top, "Trust once") || uitest.HasButton(top, "Always trust") {
 		t.Error("the read-only view offers to trust")
 	}
-	test.Tap(button(t, top, "Close"))
+	test.Tap(uitest.MustButton(t, top, "Close"))
 	if w.Canvas().Overlays().Top() != nil {
 		t.Error("Close leaves the dialog open")
 	}
@@ -173,13 +173,13 @@ func TestCertificateInfoVouchedFor(t *testing.T) {
 	c := newTestCerts(t)
 	w := newTestWindow(t)
 	ShowCertificateInfo(w, c.info("ftp.example.com", c.good, c.ca))
-	top := topOverlay(t, w)
-	if !hasLabel(top, "A certificate authority vouches for this certificate, and it is valid for ftp.example.com.") {
-		t.Errorf("no reassurance for a certificate an authority vouches for; labels %q", labels(top))
+	top := uitest.Top(t, w)
+	if !uitest.HasLabel(top, "A certificate authority vouches for this certificate, and it is valid for ftp.example.com.") {
+		t.Errorf("no reassurance for a certificate an authority vouches for; labels %q", uitest.Labels(top))
 	}
 	for _, want := range []string{"ftp.example.com:21", "TLS 1.3, TLS_AES_128_GCM_SHA256", "Ed25519",
 		"1. ftp.example.com, issued by Ferry Test CA, until 1 Sep 2027\n2. Ferry Test CA, issued by Ferry Test CA, until 1 Jan 2040"} {
-		if !hasLabel(top, want) {
+		if !uitest.HasLabel(top, want) {
 			t.Errorf("no %q in the details", want)
 		}
 	}
@@ -212,12 +212,7 @@ func TestPrompter(t *testing.T) {
 		err error
 	}
 	start := func(ctx context.Context, p *Prompter) <-chan result {
-		res := make(chan result, 1)
-		go func() {
-			a, err := p.AskTrust(ctx, q)
-			res <- result{a, err}
-		}()
-		return res
+		return background(func() result { a, err := p.AskTrust(ctx, q); return result{a, err} })
 	}
 	newPrompter := func(t *testing.T) (*Prompter, fyne.Window, chan *certDialog) {
 		w := newTestWindow(t)
@@ -241,17 +236,13 @@ func TestPrompter(t *testing.T) {
 
 	t.Run("context ends", func(t *testing.T) {
 		p, w, shown := newPrompter(t)
-		ctx, cancel := context.WithCancel(t.Context())
-		res := start(ctx, p)
-		d := <-shown
-		cancel()
-		r := <-res
-		if !errors.Is(r.err, context.Canceled) || r.a != trust.Reject {
-			t.Errorf("AskTrust = %v, %v; want reject, context.Canceled", r.a, r.err)
-		}
-		if w.Canvas().Overlays().Top() != nil {
-			t.Error("the dialog stays open after the context ended")
-		}
+		d := endContext(t, w, shown, func(ctx context.Context) error {
+			a, err := p.AskTrust(ctx, q)
+			if a != trust.Reject {
+				t.Errorf("AskTrust = %v, %v; want reject, context.Canceled", a, err)
+			}
+			return err
+		})
 		test.Tap(d.trustOnce) // too late: nobody listens, nothing blocks
 	})
 
@@ -275,14 +266,4 @@ func TestPrompter(t *testing.T) {
 			t.Errorf("first AskTrust = %v, %v; want reject, nil", r.a, r.err)
 		}
 	})
-}
-
-func hasButton(o fyne.CanvasObject, text string) bool {
-	found := false
-	walk(o, func(obj fyne.CanvasObject) {
-		if b, ok := esc.AsButton(obj); ok && b.Text == text {
-			found = true
-		}
-	})
-	return found
 }

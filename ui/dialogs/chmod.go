@@ -32,9 +32,7 @@ func ShowPermissions(win fyne.Window, name string, current string, onApply func(
 
 // permDialog is one permissions dialog. Used on the UI goroutine only.
 type permDialog struct {
-	win     fyne.Window
-	dlg     *dialog.CustomDialog
-	unesc   func() // ends Escape's hold on this dialog
+	modal
 	onApply func(uint32)
 	syncing bool // a change made by the other half of the dialog
 
@@ -46,7 +44,7 @@ type permDialog struct {
 }
 
 func newPermDialog(win fyne.Window, name, current string, onApply func(uint32)) *permDialog {
-	p := &permDialog{win: win, onApply: onApply}
+	p := &permDialog{modal: modal{win: win}, onApply: onApply}
 	for i := range p.checks {
 		p.checks[i] = esc.NewCheck(win, "", p.checkChanged)
 	}
@@ -91,17 +89,7 @@ func newPermDialog(win fyne.Window, name, current string, onApply func(uint32)) 
 	return p
 }
 
-func (p *permDialog) show() {
-	p.dlg.Show()
-	p.unesc = esc.Push(p.win, p.cancelled)
-}
-
-func (p *permDialog) close() {
-	if p.unesc != nil {
-		p.unesc()
-	}
-	p.dlg.Hide()
-}
+func (p *permDialog) show() { p.open(p.cancelled) }
 
 // mode reads the check boxes.
 func (p *permDialog) mode() uint32 {
@@ -160,13 +148,13 @@ func (p *permDialog) applyTapped() {
 	if err != nil {
 		return
 	}
-	p.close()
+	p.hide()
 	if p.onApply != nil {
 		p.onApply(m)
 	}
 }
 
-func (p *permDialog) cancelled() { p.close() }
+func (p *permDialog) cancelled() { p.hide() }
 
 var errOctal = errors.New("three digits 0 to 7, like 644")
 

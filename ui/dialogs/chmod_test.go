@@ -3,11 +3,10 @@ package dialogs
 import (
 	"testing"
 
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 
 	"github.com/ferryftps/ferry/ui/internal/esc"
+	"github.com/ferryftps/ferry/ui/internal/uitest"
 )
 
 func TestParsePerm(t *testing.T) {
@@ -114,20 +113,15 @@ func TestPermissionsUnknown(t *testing.T) {
 	w := newTestWindow(t)
 	applied := false
 	ShowPermissions(w, "notes.txt", "", func(uint32) { applied = true })
-	top := topOverlay(t, w)
-	if !hasLabel(top, "Permissions of notes.txt. Its current permissions are not known.") {
-		t.Errorf("labels %q", labels(top))
+	top := uitest.Top(t, w)
+	if !uitest.HasLabel(top, "Permissions of notes.txt. Its current permissions are not known.") {
+		t.Errorf("labels %q", uitest.Labels(top))
 	}
-	apply := button(t, top, "Apply")
+	apply := uitest.MustButton(t, top, "Apply")
 	if !apply.Disabled() {
 		t.Error("Apply enabled before any choice")
 	}
-	var boxes []*widget.Check
-	walk(top, func(o fyne.CanvasObject) {
-		if c, ok := esc.AsCheck(o); ok {
-			boxes = append(boxes, c)
-		}
-	})
+	boxes := uitest.All[*esc.Check](top)
 	if len(boxes) != 9 {
 		t.Fatalf("%d check boxes, want 9", len(boxes))
 	}
@@ -140,7 +134,7 @@ func TestPermissionsUnknown(t *testing.T) {
 	if apply.Disabled() {
 		t.Error("Apply disabled after a choice")
 	}
-	test.Tap(button(t, top, "Cancel"))
+	test.Tap(uitest.MustButton(t, top, "Cancel"))
 	if applied {
 		t.Error("Cancel applied")
 	}

@@ -61,15 +61,10 @@ type conflictReply struct {
 // When ctx ends first, it hides the dialog and returns ctx.Err(). It must
 // not be called on the UI goroutine, which would wait for itself.
 func (r *ConflictResolver) ResolveConflict(ctx context.Context, c transfers.Conflict) (transfers.Decision, error) {
-	rep, err := ask(ctx, &r.slot, func(reply func(conflictReply)) func() {
-		d := newConflictDialog(r.Win, c, func(dec transfers.Decision, cancelled bool) {
+	rep, err := ask(ctx, &r.slot, r.shown, func(reply func(conflictReply)) *conflictDialog {
+		return newConflictDialog(r.Win, c, func(dec transfers.Decision, cancelled bool) {
 			reply(conflictReply{dec, cancelled})
 		})
-		d.show()
-		if r.shown != nil {
-			r.shown(d)
-		}
-		return d.dismiss
 	})
 	switch {
 	case err != nil:
@@ -82,11 +77,8 @@ func (r *ConflictResolver) ResolveConflict(ctx context.Context, c transfers.Conf
 
 // conflictDialog is one conflict question. Used on the UI goroutine only.
 type conflictDialog struct {
-	win      fyne.Window
-	dlg      *dialog.CustomDialog
+	modal
 	onDecide func(transfers.Decision, bool)
-	done     bool
-	unesc    func() // ends Escape's hold on this dialog
 
 	actions    map[transfers.Action]*esc.Button
 	applyToAll *esc.Check
@@ -94,7 +86,7 @@ type conflictDialog struct {
 }
 
 func newConflictDialog(win fyne.Window, c transfers.Conflict, onDecide func(transfers.Decision, bool)) *conflictDialog {
-	d := &conflictDialog{win: win, onDecide: onDecide, actions: make(map[transfers.Action]*esc.Button)}
+	d := &conflictDialog{modal: modal{win: win}, onDecide: onDecide, actions: make(map[transfers.Action]*esc.Button)}
 	d.applyToAll = esc.NewCheck(win, "Apply to all further conflicts", nil)
 	d.cancel = esc.NewButton(win, "Cancel", theme.CancelIcon(), widget.MediumImportance, d.cancelled)
 
@@ -178,16 +170,7 @@ func fileColumn(title string, f transfers.FileStat, larger, newer bool) fyne.Can
 	)
 }
 
-func (d *conflictDialog) show() {
-	d.dlg.Show()
-	d.unesc = esc.Push(d.win, d.cancelled)
-}
-
-func (d *conflictDialog) release() {
-	if d.unesc != nil {
-		d.unesc()
-	}
-}
+func (d *conflictDialog) show() { d.open(d.cancelled) }
 
 func (d *conflictDialog) decide(a transfers.Action) {
 	d.finish(transfers.Decision{Action: a, ApplyToAll: d.applyToAll.Checked}, false)
@@ -196,20 +179,13 @@ func (d *conflictDialog) decide(a transfers.Action) {
 func (d *conflictDialog) cancelled() { d.finish(transfers.Decision{}, true) }
 
 func (d *conflictDialog) finish(dec transfers.Decision, cancelled bool) {
-	if d.done {
+	if !d.hide() {
 		return
 	}
-	d.done = true
-	d.release()
-	d.dlg.Hide()
 	if d.onDecide != nil {
 		d.onDecide(dec, cancelled)
 	}
 }
 
 // dismiss hides the dialog without a decision.
-func (d *conflictDialog) dismiss() {
-	d.done = true
-	d.release()
-	d.dlg.Hide()
-}
+func (d *conflictDialog) dismiss() { d.hide() }

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/ferryftps/ferry/transfers"
+	"github.com/ferryftps/ferry/ui/internal/uitest"
 )
 
 func testConflict(sourceSize, targetSize int64) transfers.Conflict {
@@ -30,7 +31,7 @@ func TestConflictDialog(t *testing.T) {
 	ShowConflict(w, testConflict(1_534_123, 1_000), func(d transfers.Decision, cancelled bool) {
 		calls = append(calls, call{d, cancelled})
 	})
-	top := topOverlay(t, w)
+	top := uitest.Top(t, w)
 	capture(t, w, "conflict.png")
 	for _, want := range []string{
 		"Downloading from Office: a file of this name is already on this computer.",
@@ -38,20 +39,20 @@ func TestConflictDialog(t *testing.T) {
 		"Size: 1.5 MB (1,534,123 bytes), larger", "Size: 1.0 kB (1,000 bytes)",
 		"/reports/2026/report.pdf", "/home/ann/Documents/report.pdf",
 	} {
-		if !hasLabel(top, want) {
-			t.Errorf("no %q in the dialog; labels %q", want, labels(top))
+		if !uitest.HasLabel(top, want) {
+			t.Errorf("no %q in the dialog; labels %q", want, uitest.Labels(top))
 		}
 	}
 	for _, a := range transfers.Actions() {
-		if !hasButton(top, a.Label()) {
+		if !uitest.HasButton(top, a.Label()) {
 			t.Errorf("no button %q", a.Label())
 		}
 	}
-	if b := button(t, top, transfers.Resume.Label()); b.Disabled() {
+	if b := uitest.MustButton(t, top, transfers.Resume.Label()); b.Disabled() {
 		t.Error("Resume disabled although the target is shorter")
 	}
-	test.Tap(findCheck(t, top, "Apply to all further conflicts"))
-	test.Tap(button(t, top, "Overwrite"))
+	test.Tap(uitest.MustCheck(t, top, "Apply to all further conflicts"))
+	test.Tap(uitest.MustButton(t, top, "Overwrite"))
 	want := []call{{transfers.Decision{Action: transfers.Overwrite, ApplyToAll: true}, false}}
 	if len(calls) != 1 || calls[0] != want[0] {
 		t.Errorf("decisions %+v, want %+v", calls, want)
@@ -107,12 +108,7 @@ func TestConflictResolver(t *testing.T) {
 		err error
 	}
 	start := func(ctx context.Context, r *ConflictResolver) <-chan result {
-		res := make(chan result, 1)
-		go func() {
-			d, err := r.ResolveConflict(ctx, testConflict(2000, 1000))
-			res <- result{d, err}
-		}()
-		return res
+		return background(func() result { d, err := r.ResolveConflict(ctx, testConflict(2000, 1000)); return result{d, err} })
 	}
 	newResolver := func(t *testing.T) (*ConflictResolver, chan *conflictDialog) {
 		shown := make(chan *conflictDialog, 1)
@@ -142,17 +138,10 @@ func TestConflictResolver(t *testing.T) {
 
 	t.Run("context ends", func(t *testing.T) {
 		r, shown := newResolver(t)
-		ctx, cancel := context.WithCancel(t.Context())
-		res := start(ctx, r)
-		<-shown
-		cancel()
-		got := <-res
-		if !errors.Is(got.err, context.Canceled) {
-			t.Errorf("ResolveConflict = %+v, %v; want context.Canceled", got.d, got.err)
-		}
-		if r.Win.Canvas().Overlays().Top() != nil {
-			t.Error("the dialog stays open after the context ended")
-		}
+		endContext(t, r.Win, shown, func(ctx context.Context) error {
+			_, err := r.ResolveConflict(ctx, testConflict(2000, 1000))
+			return err
+		})
 	})
 }
 

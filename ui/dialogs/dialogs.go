@@ -30,8 +30,10 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 
 	"github.com/ferryftps/ferry/transfers"
+	"github.com/ferryftps/ferry/ui/internal/esc"
 	"github.com/ferryftps/ferry/ui/internal/uido"
 )
 
@@ -54,35 +56,77 @@ func (o *oneAtATime) acquire(ctx context.Context) error {
 
 func (o *oneAtATime) release() { <-o.slot }
 
+// modal is what the package's dialogs share: the Fyne dialog over win,
+// Escape's hold on it while it is shown, and whether it was answered. Used
+// on the UI goroutine only.
+type modal struct {
+	win   fyne.Window
+	dlg   *dialog.CustomDialog
+	done  bool   // answered or dismissed
+	unesc func() // ends Escape's hold on the dialog
+}
+
+// open shows the dialog; Escape calls cancel until it is hidden.
+func (m *modal) open(cancel func()) {
+	m.dlg.Show()
+	m.unesc = esc.Push(m.win, cancel)
+}
+
+// hide hides the dialog and ends Escape's hold on it. It reports whether
+// the dialog was still open, so that an answer is given once.
+func (m *modal) hide() bool {
+	if m.done {
+		return false
+	}
+	m.done = true
+	if m.unesc != nil {
+		m.unesc()
+	}
+	m.dlg.Hide()
+	return true
+}
+
+// question is a dialog that a blocking question shows: dismiss hides it
+// without an answer.
+type question interface {
+	show()
+	dismiss()
+}
+
 // ask shows a dialog and waits for its answer: the path shared by every
-// blocking question. show runs on the UI goroutine; it builds and shows the
-// dialog, hands reply to it (to be called at most once, on the UI
-// goroutine) and returns a function hiding the dialog without an answer,
-// called on the UI goroutine when ctx ends first. ask must not be called on
-// the UI goroutine.
-func ask[T any](ctx context.Context, slot *oneAtATime, show func(reply func(T)) (dismiss func())) (T, error) {
+// blocking question. build runs on the UI goroutine: it makes the dialog
+// and hands reply to it (to be called at most once, on the UI goroutine);
+// ask shows it, tells shown (tests; may be nil), and dismisses it when ctx
+// ends first. ask must not be called on the UI goroutine.
+func ask[T any, D question](ctx context.Context, slot *oneAtATime, shown func(D), build func(reply func(T)) D) (T, error) {
 	var zero T
 	if err := slot.acquire(ctx); err != nil {
 		return zero, err
 	}
 	defer slot.release()
 	replies := make(chan T, 1)
-	var dismiss func() // set and read on the UI goroutine only
+	var d D // set and read on the UI goroutine only
+	var built bool
 	uido.Do(func() {
-		dismiss = show(func(v T) {
+		d = build(func(v T) {
 			select {
 			case replies <- v:
 			default: // answered already
 			}
 		})
+		built = true
+		d.show()
+		if shown != nil {
+			shown(d)
+		}
 	})
 	select {
 	case v := <-replies:
 		return v, nil
 	case <-ctx.Done():
 		uido.Do(func() {
-			if dismiss != nil {
-				dismiss()
+			if built {
+				d.dismiss()
 			}
 		})
 		return zero, ctx.Err()

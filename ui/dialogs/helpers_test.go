@@ -2,14 +2,13 @@ package dialogs
 
 import (
 	"bytes"
+	"context"
 	"crypto/ed25519"
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"image/png"
+	"errors"
 	"math/big"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -20,7 +19,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/ferryftps/ferry/trust"
-	"github.com/ferryftps/ferry/ui/internal/esc"
+	"github.com/ferryftps/ferry/ui/internal/uitest"
 )
 
 // Fixed dates, serials and keys (Ed25519 signs deterministically), so that
@@ -134,98 +133,49 @@ func newTestWindow(t *testing.T) fyne.Window {
 	return w
 }
 
-// walk visits o and every visible object inside it, through the live
-// renderers of widgets.
-func walk(o fyne.CanvasObject, visit func(fyne.CanvasObject)) {
-	if o == nil || !o.Visible() {
-		return
-	}
-	visit(o)
-	switch c := o.(type) {
-	case fyne.Widget:
-		for _, child := range test.WidgetRenderer(c).Objects() {
-			walk(child, visit)
-		}
-	case *fyne.Container:
-		for _, child := range c.Objects {
-			walk(child, visit)
-		}
-	}
-}
-
-// topOverlay is the dialog on top, failing the test if there is none.
-func topOverlay(t *testing.T, w fyne.Window) fyne.CanvasObject {
-	t.Helper()
-	top := w.Canvas().Overlays().Top()
-	if top == nil {
-		t.Fatal("no dialog is shown")
-	}
-	return top
-}
-
-// button finds the visible button with text in o.
-func button(t *testing.T, o fyne.CanvasObject, text string) *widget.Button {
-	t.Helper()
-	var found *widget.Button
-	walk(o, func(obj fyne.CanvasObject) {
-		if b, ok := esc.AsButton(obj); ok && b.Text == text && found == nil {
-			found = b
-		}
-	})
-	if found == nil {
-		t.Fatalf("no button %q", text)
-	}
-	return found
-}
-
-// labels lists the texts of the visible labels in o.
-func labels(o fyne.CanvasObject) []string {
-	var texts []string
-	walk(o, func(obj fyne.CanvasObject) {
-		if l, ok := obj.(*widget.Label); ok {
-			texts = append(texts, l.Text)
-		}
-	})
-	return texts
-}
-
-func hasLabel(o fyne.CanvasObject, text string) bool {
-	for _, l := range labels(o) {
-		if l == text {
-			return true
-		}
-	}
-	return false
-}
-
 // capture writes the window as a PNG into $FERRY_DIALOGS_PNG, when set,
 // for a person to look at.
 func capture(t *testing.T, w fyne.Window, name string) {
 	t.Helper()
-	dir := os.Getenv("FERRY_DIALOGS_PNG")
-	if dir == "" {
+	if !uitest.Capture(t, w, "FERRY_DIALOGS_PNG", name) {
 		return
-	}
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, w.Canvas().Capture()); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, name), buf.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
 	}
 	// And once more scrolled to the bottom, to see the rest.
 	if top := w.Canvas().Overlays().Top(); top != nil && !strings.HasPrefix(name, "bottom-") {
-		scrolled := false
-		walk(top, func(o fyne.CanvasObject) {
-			if s, ok := o.(*container.Scroll); ok {
-				s.ScrollToBottom()
-				scrolled = true
-			}
-		})
-		if scrolled {
+		scrolls := uitest.All[*container.Scroll](top)
+		for _, s := range scrolls {
+			s.ScrollToBottom()
+		}
+		if len(scrolls) > 0 {
 			capture(t, w, "bottom-"+name)
 		}
 	}
+}
+
+// background asks on a goroutine of its own, as the engine does (a
+// question blocks until answered), and hands back the answer.
+func background[T any](ask func() T) <-chan T {
+	res := make(chan T, 1)
+	go func() { res <- ask() }()
+	return res
+}
+
+// endContext asks with a context that ends while the dialog is shown
+// (shown hands the dialog over): ask must return the context's error and
+// the dialog close. It returns the dialog, for more checks.
+func endContext[D any](t *testing.T, w fyne.Window, shown <-chan D, ask func(context.Context) error) D {
+	t.Helper()
+	ctx, cancel := context.WithCancel(t.Context())
+	res := background(func() error { return ask(ctx) })
+	d := <-shown
+	cancel()
+	if err := <-res; !errors.Is(err, context.Canceled) {
+		t.Errorf("the question returned %v; want context.Canceled", err)
+	}
+	if w.Canvas().Overlays().Top() != nil {
+		t.Error("the dialog stays open after the context ended")
+	}
+	return d
 }
 
 func containsAll(s string, parts ...string) bool {
@@ -235,19 +185,4 @@ func containsAll(s string, parts ...string) bool {
 		}
 	}
 	return true
-}
-
-// findCheck finds the visible check box with text in o.
-func findCheck(t *testing.T, o fyne.CanvasObject, text string) *widget.Check {
-	t.Helper()
-	var found *widget.Check
-	walk(o, func(obj fyne.CanvasObject) {
-		if c, ok := esc.AsCheck(obj); ok && c.Text == text && found == nil {
-			found = c
-		}
-	})
-	if found == nil {
-		t.Fatalf("no check box %q", text)
-	}
-	return found
 }

@@ -22,12 +22,10 @@ func AskName(win fyne.Window, title, confirm, initial, hint string, check func(s
 
 // nameDialog is one name question. Used on the UI goroutine only.
 type nameDialog struct {
-	win   fyne.Window
-	dlg   *dialog.CustomDialog
-	hint  string
-	check func(string) error
-	done  func(string)
-	unesc func()
+	modal
+	hint   string
+	check  func(string) error
+	onDone func(string)
 
 	entry      *esc.Entry
 	line       *widget.Label
@@ -35,7 +33,7 @@ type nameDialog struct {
 }
 
 func newNameDialog(win fyne.Window, title, confirm, initial, hint string, check func(string) error, done func(string)) *nameDialog {
-	d := &nameDialog{win: win, hint: hint, check: check, done: done}
+	d := &nameDialog{modal: modal{win: win}, hint: hint, check: check, onDone: done}
 	d.entry = esc.NewEntry(win)
 	d.entry.SetText(initial)
 	d.entry.OnChanged = func(string) { d.validate(true) }
@@ -51,8 +49,7 @@ func newNameDialog(win fyne.Window, title, confirm, initial, hint string, check 
 }
 
 func (d *nameDialog) show() {
-	d.dlg.Show()
-	d.unesc = esc.Push(d.win, d.cancelled)
+	d.open(d.cancelled)
 	d.win.Canvas().Focus(d.entry)
 }
 
@@ -81,18 +78,10 @@ func (d *nameDialog) accept() {
 		return
 	}
 	name := d.entry.Text
-	d.close()
-	if d.done != nil {
-		d.done(name)
+	d.hide()
+	if d.onDone != nil {
+		d.onDone(name)
 	}
 }
 
-func (d *nameDialog) cancelled() { d.close() }
-
-func (d *nameDialog) close() {
-	if d.unesc != nil {
-		d.unesc()
-		d.unesc = nil
-	}
-	d.dlg.Hide()
-}
+func (d *nameDialog) cancelled() { d.hide() }

@@ -56,15 +56,10 @@ type passwordReply struct {
 // ctx ends first, it hides the dialog and returns ctx.Err(). It must not be
 // called on the UI goroutine, which would wait for itself.
 func (p *PasswordPrompter) AskPassword(ctx context.Context, site, user string) (password string, remember bool, err error) {
-	rep, err := ask(ctx, &p.slot, func(reply func(passwordReply)) func() {
-		d := newPasswordDialog(p.Win, site, user, func(pw string, remember, ok bool) {
+	rep, err := ask(ctx, &p.slot, p.shown, func(reply func(passwordReply)) *passwordDialog {
+		return newPasswordDialog(p.Win, site, user, func(pw string, remember, ok bool) {
 			reply(passwordReply{pw, remember, ok})
 		})
-		d.show()
-		if p.shown != nil {
-			p.shown(d)
-		}
-		return d.dismiss
 	})
 	switch {
 	case err != nil:
@@ -77,11 +72,8 @@ func (p *PasswordPrompter) AskPassword(ctx context.Context, site, user string) (
 
 // passwordDialog is one password question. Used on the UI goroutine only.
 type passwordDialog struct {
-	win    fyne.Window
-	dlg    *dialog.CustomDialog
+	modal
 	onDone func(password string, remember, ok bool)
-	done   bool
-	unesc  func() // ends Escape's hold on this dialog
 
 	password        *esc.Entry
 	remember        *esc.Check
@@ -89,7 +81,7 @@ type passwordDialog struct {
 }
 
 func newPasswordDialog(win fyne.Window, site, user string, onDone func(string, bool, bool)) *passwordDialog {
-	d := &passwordDialog{win: win, onDone: onDone}
+	d := &passwordDialog{modal: modal{win: win}, onDone: onDone}
 	d.password = esc.NewPasswordEntry(win)
 	d.password.OnSubmitted = d.submit
 	d.password.SetPlaceHolder("Password")
@@ -112,8 +104,7 @@ func newPasswordDialog(win fyne.Window, site, user string, onDone func(string, b
 }
 
 func (d *passwordDialog) show() {
-	d.dlg.Show()
-	d.unesc = esc.Push(d.win, d.cancelled)
+	d.open(d.cancelled)
 	d.win.Canvas().Focus(d.password)
 }
 
@@ -124,12 +115,9 @@ func (d *passwordDialog) accept() { d.finish(d.password.Text, d.remember.Checked
 func (d *passwordDialog) cancelled() { d.finish("", false, false) }
 
 func (d *passwordDialog) finish(password string, remember, ok bool) {
-	if d.done {
+	if !d.hide() {
 		return
 	}
-	d.done = true
-	d.release()
-	d.dlg.Hide()
 	d.password.SetText("") // the widget keeps no copy once answered
 	if d.onDone != nil {
 		d.onDone(password, remember, ok)
@@ -138,14 +126,6 @@ func (d *passwordDialog) finish(password string, remember, ok bool) {
 
 // dismiss hides the dialog without an answer.
 func (d *passwordDialog) dismiss() {
-	d.done = true
-	d.release()
-	d.dlg.Hide()
+	d.hide()
 	d.password.SetText("")
-}
-
-func (d *passwordDialog) release() {
-	if d.unesc != nil {
-		d.unesc()
-	}
 }

@@ -8,6 +8,8 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"github.com/ferryftps/ferry/ui/internal/esc"
+	"github.com/ferryftps/ferry/ui/internal/uitest"
 )
 
 func TestPasswordPrompter(t *testing.T) {
@@ -17,18 +19,26 @@ func TestPasswordPrompter(t *testing.T) {
 		err      error
 	}
 	start := func(ctx context.Context, p *PasswordPrompter) <-chan result {
-		res := make(chan result, 1)
-		go func() {
+		return background(func() result {
 			pw, remember, err := p.AskPassword(ctx, "Office", "ann")
-			res <- result{pw, remember, err}
-		}()
-		return res
+			return result{pw, remember, err}
+		})
 	}
 	newPrompter := func(t *testing.T) (*PasswordPrompter, chan *passwordDialog) {
 		shown := make(chan *passwordDialog, 1)
 		return &PasswordPrompter{Win: newTestWindow(t), shown: func(d *passwordDialog) { shown <- d }}, shown
 	}
 	const secret = "s3cret-Pa55"
+	// typeThenTap types the secret and taps the button of the dialog that
+	// button picks.
+	typeThenTap := func(t *testing.T, button func(*passwordDialog) *esc.Button) result {
+		p, shown := newPrompter(t)
+		res := start(t.Context(), p)
+		d := <-shown
+		test.Type(d.password, secret)
+		test.Tap(button(d))
+		return <-res
+	}
 
 	t.Run("Enter connects", func(t *testing.T) {
 		p, shown := newPrompter(t)
@@ -37,9 +47,9 @@ func TestPasswordPrompter(t *testing.T) {
 		if p.Win.Canvas().Focused() != d.password {
 			t.Error("the password entry has not the focus")
 		}
-		top := topOverlay(t, p.Win)
-		if !hasLabel(top, "Ferry needs the password of ann on Office.") {
-			t.Errorf("labels %q", labels(top))
+		top := uitest.Top(t, p.Win)
+		if !uitest.HasLabel(top, "Ferry needs the password of ann on Office.") {
+			t.Errorf("labels %q", uitest.Labels(top))
 		}
 		test.Type(d.password, secret)
 		test.Tap(d.remember)
@@ -47,7 +57,7 @@ func TestPasswordPrompter(t *testing.T) {
 		if markup := test.RenderToMarkup(p.Win.Canvas()); strings.Contains(markup, secret) {
 			t.Error("the password is shown in clear")
 		}
-		for _, l := range labels(top) {
+		for _, l := range uitest.Labels(top) {
 			if strings.Contains(l, secret) {
 				t.Errorf("the password is in the label %q", l)
 			}
@@ -66,23 +76,14 @@ func TestPasswordPrompter(t *testing.T) {
 	})
 
 	t.Run("Connect without remembering", func(t *testing.T) {
-		p, shown := newPrompter(t)
-		res := start(t.Context(), p)
-		d := <-shown
-		test.Type(d.password, secret)
-		test.Tap(d.connect)
-		if got := <-res; got.err != nil || got.password != secret || got.remember {
+		got := typeThenTap(t, func(d *passwordDialog) *esc.Button { return d.connect })
+		if got.err != nil || got.password != secret || got.remember {
 			t.Errorf("AskPassword = %q, %v, %v; want the password, false, nil", got.password, got.remember, got.err)
 		}
 	})
 
 	t.Run("Cancel", func(t *testing.T) {
-		p, shown := newPrompter(t)
-		res := start(t.Context(), p)
-		d := <-shown
-		test.Type(d.password, secret)
-		test.Tap(d.cancel)
-		got := <-res
+		got := typeThenTap(t, func(d *passwordDialog) *esc.Button { return d.cancel })
 		if !errors.Is(got.err, ErrPasswordCancelled) || got.password != "" {
 			t.Errorf("AskPassword = %q, %v; want ErrPasswordCancelled", got.password, got.err)
 		}
@@ -93,16 +94,10 @@ func TestPasswordPrompter(t *testing.T) {
 
 	t.Run("context ends", func(t *testing.T) {
 		p, shown := newPrompter(t)
-		ctx, cancel := context.WithCancel(t.Context())
-		res := start(ctx, p)
-		<-shown
-		cancel()
-		if got := <-res; !errors.Is(got.err, context.Canceled) {
-			t.Errorf("AskPassword = %q, %v; want context.Canceled", got.password, got.err)
-		}
-		if p.Win.Canvas().Overlays().Top() != nil {
-			t.Error("the dialog stays open after the context ended")
-		}
+		endContext(t, p.Win, shown, func(ctx context.Context) error {
+			_, _, err := p.AskPassword(ctx, "Office", "ann")
+			return err
+		})
 	})
 }
 
@@ -110,11 +105,11 @@ func TestShowPasswordWithoutUser(t *testing.T) {
 	w := newTestWindow(t)
 	var ok bool
 	ShowPassword(w, "Office", "", func(_ string, _ bool, answered bool) { ok = answered })
-	top := topOverlay(t, w)
-	if !hasLabel(top, "Ferry needs the password for Office.") {
-		t.Errorf("labels %q", labels(top))
+	top := uitest.Top(t, w)
+	if !uitest.HasLabel(top, "Ferry needs the password for Office.") {
+		t.Errorf("labels %q", uitest.Labels(top))
 	}
-	test.Tap(button(t, top, "Connect"))
+	test.Tap(uitest.MustButton(t, top, "Connect"))
 	if !ok {
 		t.Error("Connect with an empty password did not answer")
 	}

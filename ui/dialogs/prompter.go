@@ -27,13 +27,8 @@ var _ trust.Prompter = (*Prompter)(nil)
 // returns trust.Reject and ctx.Err(). It must not be called
 // on the UI goroutine, which would wait for itself.
 func (p *Prompter) AskTrust(ctx context.Context, q trust.Question) (trust.Answer, error) {
-	a, err := ask(ctx, &p.slot, func(reply func(trust.Answer)) func() {
-		d := newCertificatePrompt(p.Win, q, reply)
-		d.show()
-		if p.shown != nil {
-			p.shown(d)
-		}
-		return d.dismiss
+	a, err := ask(ctx, &p.slot, p.shown, func(reply func(trust.Answer)) *certDialog {
+		return newCertificatePrompt(p.Win, q, reply)
 	})
 	if err != nil {
 		return trust.Reject, err

@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"github.com/ferryftps/ferry/trust"
+	"github.com/ferryftps/ferry/ui/internal/uitest"
 )
 
 func openStore(t *testing.T) *trust.Store {
@@ -21,11 +22,9 @@ func openStore(t *testing.T) *trust.Store {
 // trustedItems lists the visible rows of the list in o, by server.
 func trustedItems(o fyne.CanvasObject) map[string]*trustedItem {
 	items := make(map[string]*trustedItem)
-	walk(o, func(obj fyne.CanvasObject) {
-		if it, ok := obj.(*trustedItem); ok {
-			items[it.server.Text] = it
-		}
-	})
+	for _, it := range uitest.All[*trustedItem](o) {
+		items[it.server.Text] = it
+	}
 	return items
 }
 
@@ -68,18 +67,18 @@ func TestTrustedListRemove(t *testing.T) {
 	// Remove asks first; Keep keeps.
 	test.Tap(self.remove)
 	capture(t, w, "trusted_confirm.png")
-	confirm := topOverlay(t, w)
-	if !hasLabel(confirm, "Ferry will forget the certificate of ftp.example.com:21 and ask again the next time it connects there.") {
-		t.Errorf("confirmation labels %q", labels(confirm))
+	confirm := uitest.Top(t, w)
+	if !uitest.HasLabel(confirm, "Ferry will forget the certificate of ftp.example.com:21 and ask again the next time it connects there.") {
+		t.Errorf("confirmation labels %q", uitest.Labels(confirm))
 	}
-	test.Tap(button(t, confirm, "Keep"))
+	test.Tap(uitest.MustButton(t, confirm, "Keep"))
 	if n := len(store.List()); n != 2 {
 		t.Fatalf("Keep: %d entries left, want 2", n)
 	}
 
 	// Remove, confirmed, forgets.
 	test.Tap(self.remove)
-	test.Tap(button(t, topOverlay(t, w), "Remove"))
+	test.Tap(uitest.MustButton(t, uitest.Top(t, w), "Remove"))
 	if _, ok := store.Lookup("ftp.example.com", 21); ok {
 		t.Error("the certificate is still trusted after Remove")
 	}
@@ -97,11 +96,11 @@ func TestTrustedListRemove(t *testing.T) {
 
 	// The last one: the list is empty and says so.
 	test.Tap(items["a.example:21"].remove)
-	test.Tap(button(t, topOverlay(t, w), "Remove"))
+	test.Tap(uitest.MustButton(t, uitest.Top(t, w), "Remove"))
 	if n := len(store.List()); n != 0 {
 		t.Errorf("%d entries left, want 0", n)
 	}
-	if !hasLabel(w.Canvas().Content(), "No certificates trusted yet.") {
+	if !uitest.HasLabel(w.Canvas().Content(), "No certificates trusted yet.") {
 		t.Error("no empty state after removing every certificate")
 	}
 }
@@ -115,21 +114,21 @@ func TestTrustedListDetails(t *testing.T) {
 	w := newTestWindow(t)
 	ShowTrusted(w, store)
 	capture(t, w, "trusted_dialog.png")
-	test.Tap(trustedItems(topOverlay(t, w))["ftp.example.com:21"].details)
-	top := topOverlay(t, w)
-	if !hasLabel(top, selfSignedWarning) || !hasButton(top, "Close") || hasButton(top, "Always trust") {
-		t.Errorf("details of a trusted certificate: labels %q", labels(top))
+	test.Tap(trustedItems(uitest.Top(t, w))["ftp.example.com:21"].details)
+	top := uitest.Top(t, w)
+	if !uitest.HasLabel(top, selfSignedWarning) || !uitest.HasButton(top, "Close") || uitest.HasButton(top, "Always trust") {
+		t.Errorf("details of a trusted certificate: labels %q", uitest.Labels(top))
 	}
 }
 
 func TestShowTrustedEmpty(t *testing.T) {
 	w := newTestWindow(t)
 	ShowTrusted(w, openStore(t))
-	top := topOverlay(t, w)
-	if !hasLabel(top, "No certificates trusted yet.") {
-		t.Errorf("labels %q", labels(top))
+	top := uitest.Top(t, w)
+	if !uitest.HasLabel(top, "No certificates trusted yet.") {
+		t.Errorf("labels %q", uitest.Labels(top))
 	}
-	test.Tap(button(t, top, "Close"))
+	test.Tap(uitest.MustButton(t, top, "Close"))
 	if w.Canvas().Overlays().Top() != nil {
 		t.Error("Close leaves the dialog open")
 	}

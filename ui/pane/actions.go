@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/ferryftps/ferry/session"
@@ -74,6 +73,21 @@ func (p *Pane) run(op func(ctx context.Context, fsys FS, dir string) error, sele
 	})
 }
 
+// forEach does op on each entry in turn and joins their errors; once ctx
+// ends it stops with ctx's error.
+func forEach(ctx context.Context, entries []Entry, op func(Entry) error) error {
+	var errs []error
+	for _, e := range entries {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := op(e); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
 // confirmDelete asks, then deletes entries (folders with their contents).
 func (p *Pane) confirmDelete(entries []Entry) {
 	if len(entries) == 0 || p.fs == nil || p.win == nil {
@@ -90,28 +104,13 @@ func (p *Pane) confirmDelete(entries []Entry) {
 		}
 	}
 	msg += " This cannot be undone."
-	d := dialog.NewConfirm("Delete", msg, func(ok bool) {
-		if !ok {
-			return
-		}
+	esc.ShowDangerConfirm("Delete", msg, "Delete", func() {
 		p.run(func(ctx context.Context, fsys FS, dir string) error {
-			var errs []error
-			for _, e := range entries {
-				if err := ctx.Err(); err != nil {
-					return err
-				}
-				if err := fsys.Delete(ctx, fsys.Join(dir, e.Name), e.IsDir && !e.IsLink); err != nil {
-					errs = append(errs, err)
-				}
-			}
-			return errors.Join(errs...)
+			return forEach(ctx, entries, func(e Entry) error {
+				return fsys.Delete(ctx, fsys.Join(dir, e.Name), e.IsDir && !e.IsLink)
+			})
 		}, "")
 	}, p.win)
-	d.SetConfirmText("Delete")
-	d.SetDismissText("Cancel")
-	d.SetConfirmImportance(widget.DangerImportance)
-	esc.Dialog(p.win, d)
-	d.Show()
 }
 
 // nameCheck validates a new name for an entry now called old ("" for a new
@@ -185,16 +184,7 @@ func (p *Pane) chmod(entries []Entry) {
 	}
 	dialogs.ShowPermissions(p.win, name, entries[0].Perm, func(m uint32) {
 		p.run(func(ctx context.Context, fsys FS, dir string) error {
-			var errs []error
-			for _, e := range entries {
-				if err := ctx.Err(); err != nil {
-					return err
-				}
-				if err := fsys.Chmod(ctx, fsys.Join(dir, e.Name), m); err != nil {
-					errs = append(errs, err)
-				}
-			}
-			return errors.Join(errs...)
+			return forEach(ctx, entries, func(e Entry) error { return fsys.Chmod(ctx, fsys.Join(dir, e.Name), m) })
 		}, "")
 	})
 }

@@ -218,12 +218,13 @@ func (r *RemoteFS) Home(ctx context.Context) (string, error) {
 	return session.ResolvePath(login, r.site.RemoteDir), nil
 }
 
+// List lists dir, leaving out (and counting) unsafe names.
 func (r *RemoteFS) List(ctx context.Context, dir string) (Listing, error) {
-	c, err := r.pool.Browse(ctx)
-	if err != nil {
-		return Listing{}, err
-	}
-	sl, err := c.List(ctx, dir)
+	var sl session.Listing
+	err := r.with(ctx, func(c *session.Conn) (err error) {
+		sl, err = c.List(ctx, dir)
+		return err
+	})
 	if err != nil {
 		return Listing{}, err
 	}
@@ -298,10 +299,19 @@ func (r *RemoteFS) Display(p string) string {
 	return r.site.URL(p)
 }
 
+// with does fn on the browse connection. When fn finds the connection
+// broken before it could send anything (session.ErrBroken: an operation
+// cancelled just before, whose abort the pool had not seen yet when it
+// handed the connection out), it runs once more on a new one.
 func (r *RemoteFS) with(ctx context.Context, fn func(*session.Conn) error) error {
-	c, err := r.pool.Browse(ctx)
-	if err != nil {
+	for try := 1; ; try++ {
+		c, err := r.pool.Browse(ctx)
+		if err != nil {
+			return err
+		}
+		if err = fn(c); try == 1 && errors.Is(err, session.ErrBroken) {
+			continue
+		}
 		return err
 	}
-	return fn(c)
 }

@@ -239,16 +239,6 @@ func (f *fixture) tapButton(text string) {
 	f.t.Fatalf("the dialog has no button %q", text)
 }
 
-func (f *fixture) dialogText() string {
-	var b strings.Builder
-	for _, o := range f.overlayObjects() {
-		if l, ok := o.(*widget.Label); ok {
-			b.WriteString(l.Text + "\n")
-		}
-	}
-	return b.String()
-}
-
 // overlayText is the text of the labels in the top dialog.
 func (f *fixture) overlayText() string {
 	var b strings.Builder
@@ -601,7 +591,7 @@ func TestDeleteAsksFirst(t *testing.T) {
 	f.click(p, "c.txt", fyne.KeyModifierShift)
 	f.key(fyne.KeyDelete)
 	want := `Delete "a.txt" and 2 other items? This cannot be undone.`
-	if got := f.dialogText(); !strings.Contains(got, want) {
+	if got := f.overlayText(); !strings.Contains(got, want) {
 		t.Errorf("dialog says %q, want %q", got, want)
 	}
 	f.tapButton("Cancel")
@@ -624,7 +614,7 @@ func TestDeleteAsksFirst(t *testing.T) {
 	// A folder goes with its contents, and the dialog says so.
 	f.click(p, "sub", 0)
 	f.key(fyne.KeyDelete)
-	if got := f.dialogText(); !strings.Contains(got, `Delete "sub"? Folders are deleted with everything in them. This cannot be undone.`) {
+	if got := f.overlayText(); !strings.Contains(got, `Delete "sub"? Folders are deleted with everything in them. This cannot be undone.`) {
 		t.Errorf("dialog says %q", got)
 	}
 	f.tapButton("Delete")

@@ -63,13 +63,16 @@ func Open(win fyne.Window) int { return len(stacks[win]) }
 // and any other key to next (which may be nil).
 func Install(win fyne.Window, next func(*fyne.KeyEvent)) {
 	win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
-		if ev.Name == fyne.KeyEscape && Cancel(win) {
-			return
-		}
-		if next != nil {
+		if !escaped(win, ev) && next != nil {
 			next(ev)
 		}
 	})
+}
+
+// escaped cancels the newest dialog of win if ev is Escape, and reports
+// whether it did.
+func escaped(win fyne.Window, ev *fyne.KeyEvent) bool {
+	return ev.Name == fyne.KeyEscape && Cancel(win)
 }
 
 // Button is a widget.Button on which Escape, while it has the focus,
@@ -89,10 +92,9 @@ func NewButton(win fyne.Window, text string, icon fyne.Resource, importance widg
 
 // TypedKey cancels on Escape, else acts as a button.
 func (b *Button) TypedKey(ev *fyne.KeyEvent) {
-	if ev.Name == fyne.KeyEscape && Cancel(b.win) {
-		return
+	if !escaped(b.win, ev) {
+		b.Button.TypedKey(ev)
 	}
-	b.Button.TypedKey(ev)
 }
 
 // Entry is a widget.Entry on which Escape cancels the newest dialog.
@@ -119,10 +121,9 @@ func NewPasswordEntry(win fyne.Window) *Entry {
 
 // TypedKey cancels on Escape, else edits.
 func (e *Entry) TypedKey(ev *fyne.KeyEvent) {
-	if ev.Name == fyne.KeyEscape && Cancel(e.win) {
-		return
+	if !escaped(e.win, ev) {
+		e.Entry.TypedKey(ev)
 	}
-	e.Entry.TypedKey(ev)
 }
 
 // Check is a widget.Check on which Escape cancels the newest dialog.
@@ -141,10 +142,9 @@ func NewCheck(win fyne.Window, text string, changed func(bool)) *Check {
 
 // TypedKey cancels on Escape, else acts as a check box.
 func (c *Check) TypedKey(ev *fyne.KeyEvent) {
-	if ev.Name == fyne.KeyEscape && Cancel(c.win) {
-		return
+	if !escaped(c.win, ev) {
+		c.Check.TypedKey(ev)
 	}
-	c.Check.TypedKey(ev)
 }
 
 // ShowError shows err in Fyne's error dialog over win; Escape closes it.
@@ -162,36 +162,46 @@ func ShowInformation(title, message string, win fyne.Window) {
 	d.Show()
 }
 
+// ShowDangerConfirm asks message in Fyne's confirm dialog over win, with
+// confirm on the button that does it (in the danger colour) and Cancel,
+// which Escape also taps; onConfirm runs if the person confirms.
+func ShowDangerConfirm(title, message, confirm string, onConfirm func(), win fyne.Window) {
+	d := dialog.NewConfirm(title, message, func(ok bool) {
+		if ok {
+			onConfirm()
+		}
+	}, win)
+	d.SetConfirmText(confirm)
+	d.SetDismissText("Cancel")
+	d.SetConfirmImportance(widget.DangerImportance)
+	Dialog(win, d)
+	d.Show()
+}
+
+// wrapper is a widget of this package around one of Fyne's.
+type wrapper[W any] interface{ wrapped() *W }
+
+func (b *Button) wrapped() *widget.Button { return &b.Button }
+func (e *Entry) wrapped() *widget.Entry   { return &e.Entry }
+func (c *Check) wrapped() *widget.Check   { return &c.Check }
+
+// as returns the Fyne widget o is or wraps.
+func as[W any](o fyne.CanvasObject) (*W, bool) {
+	switch x := any(o).(type) {
+	case *W:
+		return x, true
+	case wrapper[W]:
+		return x.wrapped(), true
+	}
+	return nil, false
+}
+
 // AsButton returns the widget.Button o is or wraps (a *Button), for code
 // that looks for buttons in a tree of objects, such as tests.
-func AsButton(o fyne.CanvasObject) (*widget.Button, bool) {
-	switch b := o.(type) {
-	case *widget.Button:
-		return b, true
-	case *Button:
-		return &b.Button, true
-	}
-	return nil, false
-}
+func AsButton(o fyne.CanvasObject) (*widget.Button, bool) { return as[widget.Button](o) }
 
 // AsEntry returns the widget.Entry o is or wraps (an *Entry).
-func AsEntry(o fyne.CanvasObject) (*widget.Entry, bool) {
-	switch e := o.(type) {
-	case *widget.Entry:
-		return e, true
-	case *Entry:
-		return &e.Entry, true
-	}
-	return nil, false
-}
+func AsEntry(o fyne.CanvasObject) (*widget.Entry, bool) { return as[widget.Entry](o) }
 
 // AsCheck returns the widget.Check o is or wraps (a *Check).
-func AsCheck(o fyne.CanvasObject) (*widget.Check, bool) {
-	switch c := o.(type) {
-	case *widget.Check:
-		return c, true
-	case *Check:
-		return &c.Check, true
-	}
-	return nil, false
-}
+func AsCheck(o fyne.CanvasObject) (*widget.Check, bool) { return as[widget.Check](o) }
