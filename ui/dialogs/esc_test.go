@@ -10,20 +10,8 @@ import (
 	"github.com/ferryftps/ferry/transfers"
 	"github.com/ferryftps/ferry/trust"
 	"github.com/ferryftps/ferry/ui/internal/esc"
+	"github.com/ferryftps/ferry/ui/internal/uitest"
 )
-
-// escape types Escape the way Fyne's driver does: to the widget with the
-// keyboard focus, else to the canvas.
-func escape(w fyne.Window) {
-	ev := &fyne.KeyEvent{Name: fyne.KeyEscape}
-	if f := w.Canvas().Focused(); f != nil {
-		f.TypedKey(ev)
-		return
-	}
-	if h := w.Canvas().OnTypedKey(); h != nil {
-		h(ev)
-	}
-}
 
 // TestEscapeCancels: Escape answers each dialog as its Cancel (or Close)
 // button would, whatever has the focus, and closes only the newest.
@@ -81,7 +69,7 @@ func TestEscapeCancels(t *testing.T) {
 			if w.Canvas().Overlays().Top() == nil || esc.Open(w) != 1 {
 				t.Fatalf("shown: overlay %v, %d dialogs Escape can close", w.Canvas().Overlays().Top(), esc.Open(w))
 			}
-			escape(w)
+			uitest.Escape(w)
 			if top := w.Canvas().Overlays().Top(); top != nil && top.Visible() {
 				t.Error("the dialog is still shown after Escape")
 			}
@@ -91,7 +79,7 @@ func TestEscapeCancels(t *testing.T) {
 			if tc.want == "" && len(got) != 0 || tc.want != "" && (len(got) != 1 || got[0] != tc.want) {
 				t.Errorf("answers %q, want %q", got, tc.want)
 			}
-			escape(w) // nothing left to close: harmless
+			uitest.Escape(w) // nothing left to close: harmless
 		})
 	}
 }
@@ -104,11 +92,11 @@ func TestEscapeNewestFirst(t *testing.T) {
 	var closed []string
 	ShowConflict(w, testConflict(2000, 1000), func(_ transfers.Decision, cancelled bool) { closed = append(closed, "conflict") })
 	esc.ShowError(errors.New("disk full"), w)
-	escape(w)
+	uitest.Escape(w)
 	if len(closed) != 0 || esc.Open(w) != 1 {
 		t.Fatalf("after one Escape: closed %v, %d open", closed, esc.Open(w))
 	}
-	escape(w)
+	uitest.Escape(w)
 	if len(closed) != 1 || esc.Open(w) != 0 {
 		t.Fatalf("after two: closed %v, %d open", closed, esc.Open(w))
 	}

@@ -137,6 +137,19 @@ func Top(t testing.TB, w fyne.Window) fyne.CanvasObject {
 	return top
 }
 
+// Escape types Escape into w the way Fyne's driver does: to the widget
+// with the keyboard focus, else to the canvas.
+func Escape(w fyne.Window) {
+	ev := &fyne.KeyEvent{Name: fyne.KeyEscape}
+	if f := w.Canvas().Focused(); f != nil {
+		f.TypedKey(ev)
+		return
+	}
+	if h := w.Canvas().OnTypedKey(); h != nil {
+		h(ev)
+	}
+}
+
 // Capture writes what w shows as the PNG file name in the folder that the
 // environment variable env names, for a person to look at, and reports
 // whether it did: not when env is unset.
