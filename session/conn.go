@@ -59,7 +59,15 @@ func (c *Conn) begin(ctx context.Context, op string, paths ...string) (end func(
 		<-c.op
 		return nil, &Error{Op: op, Path: first(paths), Kind: ErrConnectionLost, Err: ErrBroken}
 	}
-	stop := context.AfterFunc(ctx, c.d.abort)
+	// Cancelling aborts the sockets, and the connection is broken from that
+	// moment on (not only once the operation returns): a pool asked for it
+	// meanwhile dials a new one instead of handing out this one.
+	stop := context.AfterFunc(ctx, func() {
+		c.mu.Lock()
+		c.broken = true
+		c.mu.Unlock()
+		c.d.abort()
+	})
 	// Each operation is a step under its own deadline, measured from now.
 	c.d.raw.arm("", c.d.cfg.timeout())
 	return func(err error) error {

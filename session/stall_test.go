@@ -296,3 +296,38 @@ func relay(c net.Conn, addr string) {
 	go func() { io.Copy(c, u); done <- struct{}{} }()
 	<-done
 }
+
+// TestCancelBreaksConnection: cancelling an operation that the server holds
+// (a listing it never sends) breaks the connection, marked by the abort
+// itself, so a pool asked for it dials anew instead of handing it out.
+func TestCancelBreaksConnection(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	s, cert := startDouble(t, ftpd.Config{Listing: func(string) []string {
+		select {
+		case <-release:
+		case <-time.After(20 * time.Second):
+		}
+		return nil
+	}})
+	c := dialDouble(t, s, Explicit, cert, DialConfig{})
+	ctx, cancel := context.WithCancel(testCtx(t))
+	listed := make(chan error, 1)
+	go func() { _, err := c.List(ctx, "/"); listed <- err }()
+	for deadline := time.Now().Add(5 * time.Second); c.tryBegin(); {
+		<-c.op
+		if time.Now().After(deadline) {
+			t.Fatal("the listing never started")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	cancel()
+	for deadline := time.Now().Add(time.Second); !c.Broken(); time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("a cancelled operation's connection is not broken after 1 s")
+		}
+	}
+	if err := <-listed; !errors.Is(err, context.Canceled) {
+		t.Errorf("the cancelled listing: %v", err)
+	}
+}
