@@ -1,6 +1,7 @@
 package queueview
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"strconv"
@@ -37,7 +38,7 @@ const defaultFlushEvery = 100 * time.Millisecond
 // before making an entry.
 //
 // Entries arrive on the hub's goroutines (network I/O); they are buffered
-// under a mutex and reach the widgets with one fyne.Do at most every
+// under a mutex and reach the widgets with one uido.Do at most every
 // 100 ms. Create a Log and call its methods on the UI goroutine.
 type Log struct {
 	win         fyne.Window
@@ -296,18 +297,18 @@ func (l *Log) saveTo(w fyne.URIWriteCloser, err error) {
 		return // the person cancelled
 	}
 	text := l.text()
-	go func() {
+	uido.Go(context.Background(), func(context.Context) error {
 		_, err := io.WriteString(w, text)
 		if cerr := w.Close(); err == nil {
 			err = cerr
 		}
+		return err
+	}, func(err error) {
 		if err != nil {
-			uido.Do(func() {
-				esc.ShowInformation("Log not saved",
-					fmt.Sprintf("Could not save the log to %s: %v", w.URI().Name(), err), l.win)
-			})
+			esc.ShowInformation("Log not saved",
+				fmt.Sprintf("Could not save the log to %s: %v", w.URI().Name(), err), l.win)
 		}
-	}()
+	})
 }
 
 func (l *Log) clearLines() {

@@ -227,7 +227,7 @@ func TestLogBoundAndFollow(t *testing.T) {
 }
 
 // TestLogFlushesInBatches: entries logged on other goroutines reach the
-// screen through the timer and fyne.Do, many per flush, not one each.
+// screen through the timer and uido.Do, many per flush, not one each.
 func TestLogFlushesInBatches(t *testing.T) {
 	test.NewTempApp(t)
 	hub := session.NewLogHub(10)
@@ -248,7 +248,7 @@ func TestLogFlushesInBatches(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	// Flushes run on the timer's goroutine (the test driver's fyne.Do runs
+	// Flushes run on the timer's goroutine (the test driver's uido.Do runs
 	// at once): watch the counters, read the widgets once all arrived.
 	shown := func() (int, int) {
 		l.mu.Lock()
@@ -257,7 +257,7 @@ func TestLogFlushesInBatches(t *testing.T) {
 	}
 	eventually(t, "1,000 lines on screen", func() bool { n, _ := shown(); return n == 1000 })
 	if _, flushes := shown(); flushes > 100 {
-		t.Errorf("1,000 lines took %d flushes: one fyne.Do per line?", flushes)
+		t.Errorf("1,000 lines took %d flushes: one uido.Do per line?", flushes)
 	}
 	if len(l.lines) != 1000 {
 		t.Errorf("%d lines, want 1000", len(l.lines))

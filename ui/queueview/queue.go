@@ -1,6 +1,6 @@
 // The queue engine (package transfers) counts progress in atomic counters;
 // this package samples them on a ticker (15 times a second by default) and
-// redraws only the rows that changed, with one fyne.Do per sample at most
+// redraws only the rows that changed, with one uido.Do per sample at most
 // and none while nothing happens.
 
 package queueview
@@ -33,7 +33,7 @@ const pageMargin = 4
 // and "Log". Create it, call its methods and its Start and Stop on the UI
 // goroutine; it is not safe for concurrent use. Its ticker goroutine only
 // samples the queue (whose methods are safe from any goroutine) and hands
-// the samples to the UI goroutine with fyne.Do.
+// the samples to the UI goroutine with uido.Do.
 type View struct {
 	q     *transfers.Queue
 	win   fyne.Window
@@ -64,10 +64,10 @@ type View struct {
 
 	// The ticker.
 	stop, stopped chan struct{}
-	pending       atomic.Bool  // a refresh is queued with fyne.Do and has not run yet
-	listsDirty    atomic.Bool  // the queue's lists changed since the last refresh
-	applied       atomic.Int64 // refreshes done (tests watch them)
-	shownActive   atomic.Int64 // the queue length the last refresh showed (tests)
+	sampled       uido.Throttle // at most one refresh waits for the UI goroutine
+	listsDirty    atomic.Bool   // the queue's lists changed since the last refresh
+	applied       atomic.Int64  // refreshes done (tests watch them)
+	shownActive   atomic.Int64  // the queue length the last refresh showed (tests)
 }
 
 // New builds the view of q; dialogs (the cancel confirmation) open over
@@ -114,7 +114,7 @@ func (v *View) Start() {
 }
 
 // Stop stops the ticker and waits for its goroutine to end. Call on the UI
-// goroutine (a refresh already handed to fyne.Do may still run after it).
+// goroutine (a refresh already handed to uido.Do may still run after it).
 func (v *View) Stop() {
 	if v.stop == nil {
 		return
@@ -144,14 +144,9 @@ func (v *View) run(stop <-chan struct{}, stopped chan<- struct{}) {
 		if !need {
 			continue
 		}
-		if !v.pending.CompareAndSwap(false, true) {
+		if !v.sampled.Do(func() { v.apply(tot, v.listsDirty.Swap(false)) }) {
 			s.primed = false // the UI is behind: refresh again next time
-			continue
 		}
-		uido.Do(func() {
-			v.pending.Store(false)
-			v.apply(tot, v.listsDirty.Swap(false))
-		})
 	}
 }
 

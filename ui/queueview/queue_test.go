@@ -450,7 +450,7 @@ func TestSampler(t *testing.T) {
 	}
 }
 
-// TestTicker: Start keeps the view up to date through fyne.Do; Stop ends
+// TestTicker: Start keeps the view up to date through uido.Do; Stop ends
 // the ticker goroutine.
 func TestTicker(t *testing.T) {
 	test.NewTempApp(t)
@@ -464,7 +464,7 @@ func TestTicker(t *testing.T) {
 	v.Start() // a second Start does nothing
 	q.PauseAll()
 	q.Add(transfers.Spec{Direction: transfers.Download, Site: "s", Remote: "/x", Local: t.TempDir(), Size: 5})
-	// Refreshes run on the ticker goroutine (the test driver's fyne.Do
+	// Refreshes run on the ticker goroutine (the test driver's uido.Do
 	// runs at once): watch the counter only, read widgets after Stop.
 	eventually(t, "a refresh showing the job", func() bool { return v.shownActive.Load() == 1 })
 	v.Stop()
