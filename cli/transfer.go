@@ -170,7 +170,7 @@ func (c *transferCmd) downloadSpecs(ctx context.Context, browse *session.Conn, s
 		return nil, 0, err
 	}
 	login := browse.LoginDir()
-	var specs []transfers.Spec
+	var items []transfers.Item
 	bad := 0
 	for _, rel := range remotePaths {
 		p := session.ResolvePath(login, rel)
@@ -185,14 +185,10 @@ func (c *transferCmd) downloadSpecs(ctx context.Context, browse *session.Conn, s
 			bad++
 			continue
 		}
-		// The login folder ("ftpes://host/") and "/" mean everything
-		// there: their contents go straight into the local folder, as
-		// with lftp mirror. Any other folder arrives under its name.
-		contents := st.IsDir && (p == login || p == "/")
-		specs = append(specs, transfers.Spec{Direction: c.dir, Site: "cli", SiteName: siteName,
-			Remote: p, Local: target, IsDir: st.IsDir, Contents: contents, Size: st.Size, ModTime: st.ModTime})
+		items = append(items, transfers.Item{Path: p, IsDir: st.IsDir, Size: st.Size, ModTime: st.ModTime})
 	}
-	return specs, bad, nil
+	// The login folder ("ftpes://host/") and "/" mean everything there.
+	return transfers.Downloads("cli", siteName, items, target, login), bad, nil
 }
 
 // uploadSpecs makes the remote target folder (relative to the login folder
@@ -203,7 +199,7 @@ func (c *transferCmd) uploadSpecs(ctx context.Context, browse *session.Conn, sit
 	if err := browse.MkdirAll(ctx, dest); err != nil {
 		return nil, 0, err
 	}
-	var specs []transfers.Spec
+	var items []transfers.Item
 	bad := 0
 	for _, l := range c.locals {
 		abs, err := filepath.Abs(l)
@@ -215,8 +211,7 @@ func (c *transferCmd) uploadSpecs(ctx context.Context, browse *session.Conn, sit
 				} else if !fi.IsDir() && !fi.Mode().IsRegular() {
 					err = fmt.Errorf("%s is not a regular file", l)
 				} else {
-					specs = append(specs, transfers.Spec{Direction: c.dir, Site: "cli", SiteName: siteName,
-						Local: abs, Remote: dest, IsDir: fi.IsDir(), Size: fi.Size(), ModTime: fi.ModTime()})
+					items = append(items, transfers.Item{Path: abs, IsDir: fi.IsDir(), Size: fi.Size(), ModTime: fi.ModTime()})
 				}
 			}
 		}
@@ -225,7 +220,7 @@ func (c *transferCmd) uploadSpecs(ctx context.Context, browse *session.Conn, sit
 			bad++
 		}
 	}
-	return specs, bad, nil
+	return transfers.Uploads("cli", siteName, items, dest), bad, nil
 }
 
 // runQueue runs specs in a queue over pool, with a progress line on a

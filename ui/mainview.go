@@ -592,24 +592,20 @@ func (v *MainView) transfer(entries []pane.Entry, fromDir string, target *pane.P
 	}
 	s := v.current
 	up := target == v.remote
-	var specs []transfers.Spec
+	items := make([]transfers.Item, 0, len(entries))
 	for _, e := range entries {
-		spec := transfers.Spec{Site: s.key, SiteName: siteName(s.site), IsDir: e.IsDir, Size: e.Size, ModTime: e.ModTime}
-		if e.IsDir {
-			spec.Size = -1
-		}
+		p := path.Join(fromDir, e.Name)
 		if up {
-			spec.Direction = transfers.Upload
-			spec.Local = filepath.Join(fromDir, e.Name)
-			spec.Remote = targetDir
-		} else {
-			spec.Direction = transfers.Download
-			spec.Remote = path.Join(fromDir, e.Name)
-			spec.Local = targetDir
+			p = filepath.Join(fromDir, e.Name)
 		}
-		specs = append(specs, spec)
+		items = append(items, transfers.Item{Path: p, IsDir: e.IsDir, Size: e.Size, ModTime: e.ModTime})
 	}
-	v.queue.Add(specs...)
+	if up {
+		v.queue.Add(transfers.Uploads(s.key, siteName(s.site), items, targetDir)...)
+		return
+	}
+	// Entries are never the login folder itself: no contents job here.
+	v.queue.Add(transfers.Downloads(s.key, siteName(s.site), items, targetDir, "")...)
 }
 
 // dropped uploads files dropped from the file manager onto the remote pane.
