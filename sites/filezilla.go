@@ -530,71 +530,110 @@ func (im *fzImporter) countCommands() (int, error) {
 // mapServer turns a <Server> into a Ferry site. A non-empty reason means
 // the site is skipped; the site then carries the name to report.
 func (im *fzImporter) mapServer(s *fzServer) (ImportedSite, string) {
-	f := s.fields
-	var out ImportedSite
-	note := func(format string, args ...any) { out.Notes = append(out.Notes, fmt.Sprintf(format, args...)) }
-
-	name := fzCleanText(f["Name"])
-	if name == "" {
-		name = fzCleanText(s.text.String()) // old files: the name is the server's text
-	}
-	host := strings.TrimSpace(f["Host"])
-	if strings.HasPrefix(host, "[") && strings.HasSuffix(host, "]") {
-		if a, err := netip.ParseAddr(host[1 : len(host)-1]); err == nil && a.Is6() {
-			host = host[1 : len(host)-1]
+	m := &fzMapping{im: im, s: s, f: s.fields}
+	m.names()
+	for _, step := range []func() string{m.protocol, m.address, m.logon} {
+		if reason := step(); reason != "" {
+			return m.out, reason
 		}
 	}
-	out.Site.Name = name
-	if name == "" {
-		out.Site.Name = fzCleanText(host) // to name a skipped site, too
+	m.folders()
+	m.unsupported()
+	if err := m.out.Site.Validate(); err != nil {
+		return m.out, err.Error()
 	}
+	m.fixName()
+	return m.out, ""
+}
 
-	// The protocol.
-	proto := strings.TrimSpace(f["Protocol"])
+// fzMapping is one <Server> being mapped onto a site, step by step; each
+// step's notes are added in the order of the steps.
+type fzMapping struct {
+	im   *fzImporter
+	s    *fzServer
+	f    map[string]string // s.fields
+	name string            // the name in FileZilla, "" for none
+	host string
+	out  ImportedSite
+}
+
+func (m *fzMapping) note(format string, args ...any) {
+	m.out.Notes = append(m.out.Notes, fmt.Sprintf(format, args...))
+}
+
+// names reads the site's name and host; a site without a name is named
+// after its host (a skipped one too, to report it).
+func (m *fzMapping) names() {
+	m.name = fzCleanText(m.f["Name"])
+	if m.name == "" {
+		m.name = fzCleanText(m.s.text.String()) // old files: the name is the server's text
+	}
+	m.host = strings.TrimSpace(m.f["Host"])
+	if strings.HasPrefix(m.host, "[") && strings.HasSuffix(m.host, "]") {
+		if a, err := netip.ParseAddr(m.host[1 : len(m.host)-1]); err == nil && a.Is6() {
+			m.host = m.host[1 : len(m.host)-1]
+		}
+	}
+	m.out.Site.Name = m.name
+	if m.name == "" {
+		m.out.Site.Name = fzCleanText(m.host)
+	}
+}
+
+// protocol maps FileZilla's protocol onto an encryption, or says why the
+// site is not FTP.
+func (m *fzMapping) protocol() string {
+	proto := strings.TrimSpace(m.f["Protocol"])
 	if proto == "" {
 		proto = "0"
 	}
 	pn, err := strconv.Atoi(proto)
 	if err != nil || !fzDigits(proto) {
-		return out, fmt.Sprintf("unknown FileZilla protocol %s; Ferry speaks FTPS", fzQuote(proto))
+		return fmt.Sprintf("unknown FileZilla protocol %s; Ferry speaks FTPS", fzQuote(proto))
 	}
 	switch pn {
 	case 0:
-		out.Site.Encryption = session.Explicit
-		note("FileZilla used TLS only when the server offered it; Ferry always requires it")
+		m.out.Site.Encryption = session.Explicit
+		m.note("FileZilla used TLS only when the server offered it; Ferry always requires it")
 	case 3:
-		out.Site.Encryption = session.Implicit
+		m.out.Site.Encryption = session.Implicit
 	case 4:
-		out.Site.Encryption = session.Explicit
+		m.out.Site.Encryption = session.Explicit
 	case 6:
-		out.Site.Encryption = session.Plain
-		out.Site.AllowPlain = true
-		note("plain FTP: password and files travel unencrypted")
+		m.out.Site.Encryption = session.Plain
+		m.out.Site.AllowPlain = true
+		m.note("plain FTP: password and files travel unencrypted")
 	case 1:
-		return out, "SFTP is a different protocol (SSH); Ferry speaks FTPS"
+		return "SFTP is a different protocol (SSH); Ferry speaks FTPS"
 	default:
 		if n, ok := fzProtocolNames[pn]; ok {
-			return out, fmt.Sprintf("%s (FileZilla protocol %d) is not FTP; Ferry speaks FTPS", n, pn)
+			return fmt.Sprintf("%s (FileZilla protocol %d) is not FTP; Ferry speaks FTPS", n, pn)
 		}
-		return out, fmt.Sprintf("FileZilla protocol %d is unknown to Ferry, which speaks FTPS", pn)
+		return fmt.Sprintf("FileZilla protocol %d is unknown to Ferry, which speaks FTPS", pn)
 	}
+	return ""
+}
 
-	// The server.
-	if host == "" {
-		return out, "the host is empty"
+// address reads the host and port.
+func (m *fzMapping) address() string {
+	if m.host == "" {
+		return "the host is empty"
 	}
-	out.Site.Host = host
-	if port := strings.TrimSpace(f["Port"]); port != "" {
+	m.out.Site.Host = m.host
+	if port := strings.TrimSpace(m.f["Port"]); port != "" {
 		n, err := strconv.Atoi(port)
 		if err != nil || !fzDigits(port) || n > 65535 {
-			return out, fmt.Sprintf("port %s is not a valid port (1–65535)", fzQuote(port))
+			return fmt.Sprintf("port %s is not a valid port (1–65535)", fzQuote(port))
 		}
-		out.Site.Port = n
+		m.out.Site.Port = n
 	}
+	return ""
+}
 
-	// The logon. FileZilla reads the user and password only for the
-	// logon types that use them.
-	logon := strings.TrimSpace(f["Logontype"])
+// logon maps the logon type, the user and the password. FileZilla reads
+// the user and password only for the logon types that use them.
+func (m *fzMapping) logon() string {
+	logon := strings.TrimSpace(m.f["Logontype"])
 	if logon == "" {
 		logon = "0" // FileZilla's default: anonymous
 	}
@@ -604,85 +643,89 @@ func (im *fzImporter) mapServer(s *fzServer) (ImportedSite, string) {
 			ln = n
 		}
 	}
+	if ln == 0 {
+		m.out.Site.Logon = LogonAnonymous // FileZilla ignores a saved user name then
+		return ""
+	}
+	if ln == 5 {
+		return "it logs in with a key file, which is SSH (SFTP); Ferry speaks FTPS"
+	}
+	m.out.Site.User = m.f["User"]
+	m.out.Site.Logon = LogonAsk
 	switch ln {
-	case 0:
-		out.Site.Logon = LogonAnonymous // FileZilla ignores a saved user name then
 	case 1:
-		out.Site.User = f["User"]
-		out.Password, out.Site.Logon = im.password(s, note)
+		m.out.Password, m.out.Site.Logon = m.im.password(m.s, m.note)
 	case 2, 3: // ask, interactive: both ask on connect
-		out.Site.User = f["User"]
-		out.Site.Logon = LogonAsk
 	case 4:
-		out.Site.User = f["User"]
-		out.Site.Logon = LogonAsk
-		note("FileZilla's account (ACCT) logon is not supported; Ferry asks for the password")
-	case 5:
-		return out, "it logs in with a key file, which is SSH (SFTP); Ferry speaks FTPS"
+		m.note("FileZilla's account (ACCT) logon is not supported; Ferry asks for the password")
 	case 6:
-		out.Site.User = f["User"]
-		out.Site.Logon = LogonAsk
-		note("FileZilla's profile logon is not supported; Ferry asks for the password")
+		m.note("FileZilla's profile logon is not supported; Ferry asks for the password")
 	default:
-		out.Site.User = f["User"]
-		out.Site.Logon = LogonAsk
-		note("FileZilla's logon type %s is unknown to Ferry; Ferry asks for the password", fzQuote(logon))
+		m.note("FileZilla's logon type %s is unknown to Ferry; Ferry asks for the password", fzQuote(logon))
 	}
+	return ""
+}
 
-	// Folders and other settings.
-	out.Site.LocalDir = f["LocalDir"]
-	if raw := f["RemoteDir"]; raw != "" {
-		p, err := fzDecodeServerPath(raw, im.platform)
+// folders maps the local and remote folders, the comments and the most
+// connections.
+func (m *fzMapping) folders() {
+	m.out.Site.LocalDir = m.f["LocalDir"]
+	if raw := m.f["RemoteDir"]; raw != "" {
+		p, err := fzDecodeServerPath(raw, m.im.platform)
 		if err != nil {
-			note("the remote folder %v, so Ferry opens the server's initial folder", err)
+			m.note("the remote folder %v, so Ferry opens the server's initial folder", err)
 		} else {
-			out.Site.RemoteDir = p
+			m.out.Site.RemoteDir = p
 		}
 	}
-	out.Site.Notes = f["Comments"]
-	if mc := strings.TrimSpace(f["MaximumMultipleConnections"]); fzDigits(mc) {
+	m.out.Site.Notes = m.f["Comments"]
+	if mc := strings.TrimSpace(m.f["MaximumMultipleConnections"]); fzDigits(mc) {
 		if n, err := strconv.Atoi(mc); err == nil && n > 0 {
-			out.Site.MaxConns = n
+			m.out.Site.MaxConns = n
 		}
 	}
-	if strings.TrimSpace(f["PasvMode"]) == "MODE_ACTIVE" {
-		note("FileZilla used active mode; Ferry always uses passive mode")
-	}
-	if strings.TrimSpace(f["EncodingType"]) == "Custom" {
-		if cs := strings.TrimSpace(f["CustomEncoding"]); cs != "" {
-			note("FileZilla used the %s character set for file names; Ferry uses UTF-8", fzQuote(cs))
-		} else {
-			note("FileZilla used another character set for file names; Ferry uses UTF-8")
-		}
-	}
-	if tz := strings.TrimSpace(f["TimezoneOffset"]); tz != "" && tz != "0" {
-		note("FileZilla shifted the server's file times (time zone offset %s minutes); Ferry shows them as the server sends them", fzQuote(tz))
-	}
-	switch {
-	case s.commands == 1:
-		note("FileZilla sent 1 command after logging in; Ferry does not, so it was left out")
-	case s.commands > 1:
-		note("FileZilla sent %d commands after logging in; Ferry does not, so they were left out", s.commands)
-	}
-	switch {
-	case s.bookmarks == 1:
-		note("the site's bookmark was not imported")
-	case s.bookmarks > 1:
-		note("the site's %d bookmarks were not imported", s.bookmarks)
-	}
+}
 
-	if err := out.Site.Validate(); err != nil {
-		return out, err.Error()
+// unsupported notes the settings Ferry has no use for.
+func (m *fzMapping) unsupported() {
+	if strings.TrimSpace(m.f["PasvMode"]) == "MODE_ACTIVE" {
+		m.note("FileZilla used active mode; Ferry always uses passive mode")
 	}
-	if name == "" {
-		note("the site had no name in FileZilla; it is named after its host")
+	if strings.TrimSpace(m.f["EncodingType"]) == "Custom" {
+		if cs := strings.TrimSpace(m.f["CustomEncoding"]); cs != "" {
+			m.note("FileZilla used the %s character set for file names; Ferry uses UTF-8", fzQuote(cs))
+		} else {
+			m.note("FileZilla used another character set for file names; Ferry uses UTF-8")
+		}
 	}
-	if strings.Contains(out.Site.Name, "/") {
-		renamed := strings.ReplaceAll(out.Site.Name, "/", "-")
-		note(`the name %q holds "/", which Ferry puts between folders; it is now %q`, out.Site.Name, renamed)
-		out.Site.Name = renamed
+	if tz := strings.TrimSpace(m.f["TimezoneOffset"]); tz != "" && tz != "0" {
+		m.note("FileZilla shifted the server's file times (time zone offset %s minutes); Ferry shows them as the server sends them", fzQuote(tz))
 	}
-	return out, ""
+	switch {
+	case m.s.commands == 1:
+		m.note("FileZilla sent 1 command after logging in; Ferry does not, so it was left out")
+	case m.s.commands > 1:
+		m.note("FileZilla sent %d commands after logging in; Ferry does not, so they were left out", m.s.commands)
+	}
+	switch {
+	case m.s.bookmarks == 1:
+		m.note("the site's bookmark was not imported")
+	case m.s.bookmarks > 1:
+		m.note("the site's %d bookmarks were not imported", m.s.bookmarks)
+	}
+}
+
+// fixName says when the site was named after its host, and replaces a "/"
+// in its name, which Ferry puts between folders.
+func (m *fzMapping) fixName() {
+	if m.name == "" {
+		m.note("the site had no name in FileZilla; it is named after its host")
+	}
+	if strings.Contains(m.out.Site.Name, "/") {
+		renamed := strings.ReplaceAll(m.out.Site.Name, "/", "-")
+		m.note(`the name %q holds "/", which Ferry puts between folders; it is now %q`, m.out.Site.Name, renamed)
+		m.out.Site.Name = renamed
+	}
 }
 
 // password reads the <Pass> of a site with a normal logon, and returns

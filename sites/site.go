@@ -477,21 +477,9 @@ func (p *urlParser) parse(allowPlain bool) (Site, string, error) {
 	}
 	var site Site
 	scheme, rest, hasScheme := splitURLScheme(p.raw)
-	if hasScheme {
-		switch strings.ToLower(scheme) {
-		case "ftpes":
-			site.Encryption = session.Explicit
-		case "ftps":
-			site.Encryption = session.Implicit
-		case "ftp":
-			site.Encryption = session.Plain
-		case "sftp", "ssh", "scp":
-			return Site{}, "", p.errorf("%s:// is SSH file transfer, a different protocol; Ferry supports ftpes:// (explicit FTPS), ftps:// (implicit FTPS) and ftp:// (plain FTP)", scheme)
-		default:
-			return Site{}, "", p.errorf("unknown scheme %q; Ferry supports ftpes:// (explicit FTPS), ftps:// (implicit FTPS) and ftp:// (plain FTP)", scheme)
-		}
-	} else {
-		site.Encryption = session.Explicit
+	var err error
+	if site.Encryption, err = p.scheme(scheme, hasScheme); err != nil {
+		return Site{}, "", err
 	}
 
 	// The authority ends at the first '/', '?' or '#' (RFC 3986).
@@ -506,43 +494,16 @@ func (p *urlParser) parse(allowPlain bool) (Site, string, error) {
 		}
 		return Site{}, "", p.errorf("fragments (\"#…\") are not supported; write a '#' in a file name as %%23")
 	}
-
-	hostport := authority
-	if at := strings.LastIndexByte(authority, '@'); at >= 0 {
-		userinfo := authority[:at]
-		hostport = authority[at+1:]
-		if strings.IndexByte(userinfo, ':') >= 0 {
-			return Site{}, "", fmt.Errorf("%q: %s", p.display, passwordMessage)
-		}
-		if userinfo == "" {
-			return Site{}, "", p.errorf("the user name before '@' is empty")
-		}
-		user, err := url.PathUnescape(userinfo)
-		if err != nil {
-			return Site{}, "", p.errorf("the user name has a bad percent-escape (write a '%%' as %%25)")
-		}
-		if err := checkSiteUser(user); err != nil {
-			return Site{}, "", p.errorf("%v", err)
-		}
-		site.User = user
-	}
-
-	host, port, err := p.splitHostPort(hostport, hasScheme)
+	site.User, authority, err = p.user(authority)
 	if err != nil {
 		return Site{}, "", err
 	}
-	site.Host, site.Port = host, port
-
-	path := ""
-	if rawPath != "" {
-		// The first slash only separates the path from the host.
-		path, err = url.PathUnescape(rawPath[1:])
-		if err != nil {
-			return Site{}, "", p.errorf("the path has a bad percent-escape (write a '%%' as %%25)")
-		}
-		if session.CheckPath(path) != nil {
-			return Site{}, "", fmt.Errorf("%q: %w", p.display, session.ErrBadPath)
-		}
+	if site.Host, site.Port, err = p.splitHostPort(authority, hasScheme); err != nil {
+		return Site{}, "", err
+	}
+	path, err := p.path(rawPath)
+	if err != nil {
+		return Site{}, "", err
 	}
 
 	if strings.EqualFold(site.User, "anonymous") || strings.EqualFold(site.User, "ftp") {
@@ -555,6 +516,66 @@ func (p *urlParser) parse(allowPlain bool) (Site, string, error) {
 		site.AllowPlain = true
 	}
 	return site, path, nil
+}
+
+// scheme returns the encryption a URL's scheme names: explicit FTPS
+// without one.
+func (p *urlParser) scheme(scheme string, hasScheme bool) (session.Encryption, error) {
+	if !hasScheme {
+		return session.Explicit, nil
+	}
+	switch strings.ToLower(scheme) {
+	case "ftpes":
+		return session.Explicit, nil
+	case "ftps":
+		return session.Implicit, nil
+	case "ftp":
+		return session.Plain, nil
+	case "sftp", "ssh", "scp":
+		return 0, p.errorf("%s:// is SSH file transfer, a different protocol; Ferry supports ftpes:// (explicit FTPS), ftps:// (implicit FTPS) and ftp:// (plain FTP)", scheme)
+	}
+	return 0, p.errorf("unknown scheme %q; Ferry supports ftpes:// (explicit FTPS), ftps:// (implicit FTPS) and ftp:// (plain FTP)", scheme)
+}
+
+// user splits the user name off the authority ("user@host:port"): the
+// user, percent-decoded ("" for none), and the rest. A password there is
+// refused.
+func (p *urlParser) user(authority string) (user, hostport string, err error) {
+	at := strings.LastIndexByte(authority, '@')
+	if at < 0 {
+		return "", authority, nil
+	}
+	userinfo := authority[:at]
+	if strings.IndexByte(userinfo, ':') >= 0 {
+		return "", "", fmt.Errorf("%q: %s", p.display, passwordMessage)
+	}
+	if userinfo == "" {
+		return "", "", p.errorf("the user name before '@' is empty")
+	}
+	user, err = url.PathUnescape(userinfo)
+	if err != nil {
+		return "", "", p.errorf("the user name has a bad percent-escape (write a '%%' as %%25)")
+	}
+	if err := checkSiteUser(user); err != nil {
+		return "", "", p.errorf("%v", err)
+	}
+	return user, authority[at+1:], nil
+}
+
+// path decodes the path after the authority ("/docs" is "docs").
+func (p *urlParser) path(rawPath string) (string, error) {
+	if rawPath == "" {
+		return "", nil
+	}
+	// The first slash only separates the path from the host.
+	path, err := url.PathUnescape(rawPath[1:])
+	if err != nil {
+		return "", p.errorf("the path has a bad percent-escape (write a '%%' as %%25)")
+	}
+	if session.CheckPath(path) != nil {
+		return "", fmt.Errorf("%q: %w", p.display, session.ErrBadPath)
+	}
+	return path, nil
 }
 
 // splitHostPort splits "host", "host:port", "[v6]" or "[v6]:port".
