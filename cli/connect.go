@@ -176,14 +176,21 @@ func resolveTarget(dir, target string, allowPlain bool) (site sites.Site, path s
 			return s, path, true, nil
 		}
 	}
-	site, path, err = sites.ParseURL(target, allowPlain)
-	if err != nil {
-		if errors.Is(err, sites.ErrPlainRefused) {
-			return site, "", false, usageError{err.Error() + " (pass --allow-plain to allow it)"}
-		}
-		return site, "", false, usageError{err.Error()}
+	site, path, err = parseURL(target, allowPlain)
+	return site, path, false, err
+}
+
+// parseURL is sites.ParseURL, its error a usage error that names
+// --allow-plain when plain FTP was refused.
+func parseURL(raw string, allowPlain bool) (sites.Site, string, error) {
+	site, path, err := sites.ParseURL(raw, allowPlain)
+	switch {
+	case errors.Is(err, sites.ErrPlainRefused):
+		return site, "", usageError{err.Error() + " (pass --allow-plain to allow it)"}
+	case err != nil:
+		return site, "", usageError{err.Error()}
 	}
-	return site, path, false, nil
+	return site, path, nil
 }
 
 // sitePassword finds the password as sites.Password does, asking on the

@@ -3,9 +3,9 @@ package cli
 import (
 	"bytes"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"time"
 
@@ -99,15 +99,11 @@ func (e *env) sitesList(store *sites.Store) int {
 		return ExitOK
 	}
 	for _, s := range sites {
-		name := s.Name
-		if s.Folder != "" {
-			name = s.Folder + "/" + s.Name
-		}
 		extra := ""
 		if s.Insecure() {
 			extra = "\tINSECURE (plain FTP)"
 		}
-		fmt.Fprintf(e.stdout, "%s\t%s\t%s%s\n", name, s.URL(s.RemoteDir), s.Logon, extra)
+		fmt.Fprintf(e.stdout, "%s\t%s\t%s%s\n", s.FullName(), s.URL(s.RemoteDir), s.Logon, extra)
 	}
 	return ExitOK
 }
@@ -118,129 +114,152 @@ func (e *env) sitesAddEdit(ctx context.Context, store *sites.Store, sec *sites.S
 	if old != nil {
 		verb = "edit"
 	}
-	fs := flag.NewFlagSet("sites "+verb, flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	var (
-		name       = fs.String("name", "", "a new name")
-		folder     = fs.String("folder", "", "folder in the site manager, e.g. Clients/Acme")
-		url        = fs.String("url", "", "a new address (ftpes://user@host:port/path)")
-		logon      = fs.String("logon", "", "normal (password in the keyring), ask, or anonymous")
-		pwStdin    = fs.Bool("password-stdin", false, "read the password to save from standard input")
-		tls12      = fs.Bool("tls12", false, "use TLS 1.2 at most")
-		allowPlain = fs.Bool("allow-plain", false, "allow a plain, unencrypted ftp:// address")
-		notes      = fs.String("notes", "", "notes")
-		maxConns   = fs.Int("max-conns", 0, "most connections at once (default 4)")
-		localDir   = fs.String("local-dir", "", "local folder to open on connect")
-		clientCert = fs.String("client-cert", "", "client certificate file (PEM or PKCS#12)")
-		clientKey  = fs.String("client-key", "", "client key file (PEM), when not in the certificate file")
-	)
-	var site sites.Site
-	positional := []string{}
-	// Flags may follow positional arguments: parse in rounds.
-	rest := args
-	for {
-		if err := fs.Parse(rest); err != nil {
-			return ExitUsage
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		positional = append(positional, fs.Arg(0))
-		rest = fs.Args()[1:]
+	f := newSiteFlags(verb, e.stderr)
+	positional, err := f.parse(args)
+	if err != nil {
+		return ExitUsage
 	}
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	if old == nil {
-		if len(positional) != 2 {
-			fmt.Fprintln(e.stderr, "ferry sites add: give NAME and URL, e.g. ferry sites add \"Office NAS\" ftpes://maria@nas.office.lan")
-			return ExitUsage
-		}
-		*name, *url = positional[0], positional[1]
-		set["name"], set["url"] = true, true
-	} else {
-		if len(positional) != 0 {
-			fmt.Fprintf(e.stderr, "ferry sites edit: unexpected %q (use --name, --url, ...)\n", positional)
-			return ExitUsage
-		}
+	var site sites.Site
+	switch {
+	case old == nil && len(positional) != 2:
+		fmt.Fprintln(e.stderr, "ferry sites add: give NAME and URL, e.g. ferry sites add \"Office NAS\" ftpes://maria@nas.office.lan")
+		return ExitUsage
+	case old == nil:
+		f.name, f.url = positional[0], positional[1]
+		f.set["name"], f.set["url"] = true, true
+	case len(positional) != 0:
+		fmt.Fprintf(e.stderr, "ferry sites edit: unexpected %q (use --name, --url, ...)\n", positional)
+		return ExitUsage
+	default:
 		site = *old
 	}
-	if set["url"] {
-		parsed, path, err := sites.ParseURL(*url, *allowPlain)
+	if err := f.edit(&site, old == nil); err != nil {
+		return e.fail(err)
+	}
+	return e.saveSite(ctx, store, sec, site, old != nil, f.pwStdin)
+}
+
+// siteFlags are the flags of `ferry sites add` and `ferry sites edit`.
+type siteFlags struct {
+	fs                              *flag.FlagSet
+	name, folder, url, logon, notes string
+	localDir, clientCert, clientKey string
+	pwStdin, tls12, allowPlain      bool
+	maxConns                        int
+	set                             map[string]bool // the flags given
+}
+
+func newSiteFlags(verb string, out io.Writer) *siteFlags {
+	f := &siteFlags{fs: flag.NewFlagSet("sites "+verb, flag.ContinueOnError), set: map[string]bool{}}
+	fs := f.fs
+	fs.SetOutput(out)
+	fs.StringVar(&f.name, "name", "", "a new name")
+	fs.StringVar(&f.folder, "folder", "", "folder in the site manager, e.g. Clients/Acme")
+	fs.StringVar(&f.url, "url", "", "a new address (ftpes://user@host:port/path)")
+	fs.StringVar(&f.logon, "logon", "", "normal (password in the keyring), ask, or anonymous")
+	fs.BoolVar(&f.pwStdin, "password-stdin", false, "read the password to save from standard input")
+	fs.BoolVar(&f.tls12, "tls12", false, "use TLS 1.2 at most")
+	fs.BoolVar(&f.allowPlain, "allow-plain", false, "allow a plain, unencrypted ftp:// address")
+	fs.StringVar(&f.notes, "notes", "", "notes")
+	fs.IntVar(&f.maxConns, "max-conns", 0, "most connections at once (default 4)")
+	fs.StringVar(&f.localDir, "local-dir", "", "local folder to open on connect")
+	fs.StringVar(&f.clientCert, "client-cert", "", "client certificate file (PEM or PKCS#12)")
+	fs.StringVar(&f.clientKey, "client-key", "", "client key file (PEM), when not in the certificate file")
+	return f
+}
+
+// parse parses args, whose flags may follow the positional arguments, and
+// returns those.
+func (f *siteFlags) parse(args []string) ([]string, error) {
+	var positional []string
+	for rest := args; ; {
+		if err := f.fs.Parse(rest); err != nil {
+			return nil, err
+		}
+		if f.fs.NArg() == 0 {
+			break
+		}
+		positional = append(positional, f.fs.Arg(0))
+		rest = f.fs.Args()[1:]
+	}
+	f.fs.Visit(func(fl *flag.Flag) { f.set[fl.Name] = true })
+	return positional, nil
+}
+
+// edit changes site as the flags given say. For a new site the URL also
+// sets the logon; for an edit, a URL without a path keeps the site's
+// remote folder.
+func (f *siteFlags) edit(site *sites.Site, isNew bool) error {
+	if f.set["url"] {
+		parsed, path, err := parseURL(f.url, f.allowPlain)
 		if err != nil {
-			hint := ""
-			if errors.Is(err, sites.ErrPlainRefused) {
-				hint = " (pass --allow-plain to allow it)"
-			}
-			return e.fail(usageError{err.Error() + hint})
+			return err
 		}
 		site.Host, site.Port, site.Encryption, site.User, site.AllowPlain = parsed.Host, parsed.Port, parsed.Encryption, parsed.User, parsed.AllowPlain
-		if path != "" || old == nil { // no path: keep the site's remote folder
+		if path != "" || isNew {
 			site.RemoteDir = path
 		}
-		if old == nil {
+		if isNew {
 			site.Logon = parsed.Logon
 		}
 	}
-	if set["name"] {
-		site.Name = *name
-	}
-	if set["folder"] {
-		site.Folder = *folder
-	}
-	if set["logon"] {
-		l, err := sites.ParseLogonType(*logon)
+	if f.set["logon"] {
+		l, err := sites.ParseLogonType(f.logon)
 		if err != nil {
-			return e.fail(usageError{err.Error()})
+			return usageError{err.Error()}
 		}
 		site.Logon = l
 	}
-	if set["tls12"] {
-		site.TLS12Max = *tls12
+	for _, field := range []struct {
+		flag string
+		set  func()
+	}{
+		{"name", func() { site.Name = f.name }},
+		{"folder", func() { site.Folder = f.folder }},
+		{"tls12", func() { site.TLS12Max = f.tls12 }},
+		{"notes", func() { site.Notes = f.notes }},
+		{"max-conns", func() { site.MaxConns = f.maxConns }},
+		{"local-dir", func() { site.LocalDir = f.localDir }},
+		{"client-cert", func() { site.ClientCert = f.clientCert }},
+		{"client-key", func() { site.ClientKey = f.clientKey }},
+	} {
+		if f.set[field.flag] {
+			field.set()
+		}
 	}
-	if set["notes"] {
-		site.Notes = *notes
-	}
-	if set["max-conns"] {
-		site.MaxConns = *maxConns
-	}
-	if set["local-dir"] {
-		site.LocalDir = *localDir
-	}
-	if set["client-cert"] {
-		site.ClientCert = *clientCert
-	}
-	if set["client-key"] {
-		site.ClientKey = *clientKey
-	}
+	return nil
+}
 
-	password, havePassword := "", false
-	if site.Logon == sites.LogonNormal && site.User != "" && (old == nil || *pwStdin) {
-		pw, err := e.password(&connFlags{passwordStdin: *pwStdin}, site)
+// saveSite adds site (or, with update, saves its changes) and its
+// password: asked for a new site with the normal logon and a user, and
+// read for an edit with --password-stdin. When the keyring refuses the
+// password, the site asks for it on each connect (sites.SavePassword).
+func (e *env) saveSite(ctx context.Context, store *sites.Store, sec *sites.Secrets, site sites.Site, update, pwStdin bool) int {
+	password := ""
+	if site.Logon == sites.LogonNormal && site.User != "" && (!update || pwStdin) {
+		pw, err := e.password(&connFlags{passwordStdin: pwStdin}, site)
 		if err != nil {
 			return e.fail(err)
 		}
-		password, havePassword = pw, pw != ""
+		password = pw
 	}
 	var err error
-	if old == nil {
-		site, err = store.Add(site)
-	} else {
+	if update {
 		err = store.Update(site)
+	} else {
+		site, err = store.Add(site)
 	}
 	if err != nil {
 		return e.fail(usageError{err.Error()})
 	}
-	if havePassword {
-		if err := sec.Set(ctx, site.ID, sites.SecretPassword, password); err != nil {
-			// No keyring: never save the password anywhere else.
-			site.Logon = sites.LogonAsk
-			store.Update(site)
+	if password != "" {
+		if err := sites.SavePassword(ctx, store, sec, site.ID, password); err != nil {
 			fmt.Fprintf(e.stderr, "ferry: %v\nThe site is saved to ask for the password on each connect.\n", err)
 			return ExitError
 		}
 	}
 	what := "Added"
-	if old != nil {
+	if update {
 		what = "Updated"
 	}
 	fmt.Fprintf(e.stderr, "%s %q (%s).\n", what, site.Name, site.URL(site.RemoteDir))

@@ -155,3 +155,55 @@ func TestSitesImportFileZilla(t *testing.T) {
 	}
 	grepNoSecret(t, dir, "Geheim-4821")
 }
+
+// TestSitesAddEditFlags: flags may follow the operands; an edit changes
+// only what its flags name, and a URL without a path keeps the remote
+// folder.
+func TestSitesAddEditFlags(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("FERRY_CONFIG_DIR", dir)
+	code, _, stderr := run(t, "", "sites", "add", "Office", "ftps://ann@nas.example:2990/pub", "--logon", "ask",
+		"--folder", "Work", "--notes", "back office", "--max-conns", "2", "--tls12", "--local-dir", "/tmp/x")
+	if code != ExitOK || !strings.Contains(stderr, `Added "Office" (ftps://ann@nas.example:2990/pub)`) {
+		t.Fatalf("add: exit %d: %s", code, stderr)
+	}
+	find := func(name string) sites.Site {
+		t.Helper()
+		store, err := sites.OpenStore(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := store.Find(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	s := find("Work/Office")
+	want := sites.Site{ID: s.ID, Name: "Office", Folder: "Work", Host: "nas.example", Port: 2990, Encryption: session.Implicit,
+		User: "ann", Logon: sites.LogonAsk, TLS12Max: true, LocalDir: "/tmp/x", RemoteDir: "pub", MaxConns: 2, Notes: "back office"}
+	if s != want {
+		t.Errorf("added %+v\nwant  %+v", s, want)
+	}
+	if code, _, stderr := run(t, "", "sites", "edit", "Office", "--url", "ftpes://bob@nas2.example", "--name", "Office 2"); code != ExitOK {
+		t.Fatalf("edit: exit %d: %s", code, stderr)
+	}
+	want.Name, want.Host, want.Port, want.Encryption, want.User = "Office 2", "nas2.example", 0, session.Explicit, "bob"
+	if s := find("Office 2"); s != want {
+		t.Errorf("edited %+v\nwant   %+v", s, want)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"sites", "edit", "Office 2", "--logon", "sometimes"}, "unknown logon type"},
+		{[]string{"sites", "edit", "Office 2", "--url", "ftp://nas.example"}, "--allow-plain"},
+		{[]string{"sites", "edit", "Office 2", "extra"}, "unexpected"},
+		{[]string{"sites", "add", "Only a name"}, "give NAME and URL"},
+		{[]string{"sites", "add", "office 2", "ftpes://h.example", "--folder", "Work", "--logon", "ask"}, "already exists in Work"},
+	} {
+		if code, _, stderr := run(t, "", tc.args...); code != ExitUsage || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%q: exit %d, stderr %q; want %d and %q", tc.args, code, stderr, ExitUsage, tc.want)
+		}
+	}
+}

@@ -14,7 +14,16 @@ type SecretGetter interface {
 	Get(ctx context.Context, siteID, kind string) (string, error)
 }
 
-var _ SecretGetter = (*Secrets)(nil)
+// SecretSetter stores sites' secrets; *Secrets (the system keyring) is the
+// real one. Set never puts the secret in an error.
+type SecretSetter interface {
+	Set(ctx context.Context, siteID, kind, secret string) error
+}
+
+var (
+	_ SecretGetter = (*Secrets)(nil)
+	_ SecretSetter = (*Secrets)(nil)
+)
 
 // A PasswordQuestion asks a person for the password of a site.
 type PasswordQuestion struct {
@@ -99,4 +108,41 @@ func ClientKeyPassphrase(ctx context.Context, site Site, secrets SecretGetter) s
 		return ""
 	}
 	return pp
+}
+
+// SavePassword saves the password of the saved site id in secrets, the
+// same way on the desktop and on the command line. When the keyring
+// refuses it, the site is switched to "ask for password" in store, as a
+// password is never kept anywhere else, and the keyring's error is
+// returned (joined with the store's, should that fail too). It blocks
+// while the keyring does: call it off the UI goroutine.
+func SavePassword(ctx context.Context, store *Store, secrets SecretSetter, id, password string) error {
+	err := setPassword(ctx, secrets, id, password)
+	if err == nil {
+		return nil
+	}
+	if uerr := askForPassword(store, id); uerr != nil {
+		err = errors.Join(err, uerr)
+	}
+	return err
+}
+
+// setPassword saves a site's password; with no secrets, the keyring is
+// not available.
+func setPassword(ctx context.Context, secrets SecretSetter, id, password string) error {
+	if secrets == nil {
+		return ErrKeyringUnavailable
+	}
+	return secrets.Set(ctx, id, SecretPassword, password)
+}
+
+// askForPassword switches the saved site id from the normal logon to "ask
+// for password".
+func askForPassword(store *Store, id string) error {
+	site, ok := store.Get(id)
+	if !ok || site.Logon != LogonNormal {
+		return nil
+	}
+	site.Logon = LogonAsk
+	return store.Update(site)
 }

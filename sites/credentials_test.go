@@ -143,3 +143,35 @@ func TestClientKeyPassphrase(t *testing.T) {
 		t.Errorf("no keyring: %q", got)
 	}
 }
+
+// TestSavePassword: a password the keyring takes leaves the site as it is;
+// one it refuses switches the site to "ask for password".
+func TestSavePassword(t *testing.T) {
+	store, err := OpenStore(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	site, err := store.Add(Site{Name: "Office", Host: "nas.example", User: "ann"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sec := &setSecrets{m: map[string]string{}}
+	if err := SavePassword(context.Background(), store, sec, site.ID, "pw"); err != nil || sec.m[site.ID+"/"+SecretPassword] != "pw" {
+		t.Fatalf("saved: %v, %v", err, sec.m)
+	}
+	if s, _ := store.Get(site.ID); s.Logon != LogonNormal {
+		t.Errorf("after a saved password the logon is %v", s.Logon)
+	}
+	for name, sec := range map[string]SecretSetter{"refused": &setSecrets{err: ErrKeyringTimeout}, "nil": nil} {
+		s, _ := store.Get(site.ID)
+		s.Logon = LogonNormal
+		store.Update(s)
+		err := SavePassword(context.Background(), store, sec, site.ID, "pw")
+		if !errors.Is(err, ErrKeyringTimeout) && !errors.Is(err, ErrKeyringUnavailable) {
+			t.Errorf("%s: %v", name, err)
+		}
+		if s, _ := store.Get(site.ID); s.Logon != LogonAsk {
+			t.Errorf("%s: after a refused password the logon is %v", name, s.Logon)
+		}
+	}
+}

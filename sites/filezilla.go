@@ -40,11 +40,7 @@ func (s ImportedSite) String() string {
 	if s.Password != "" {
 		pw = "password to store"
 	}
-	where := s.Site.Name
-	if s.Site.Folder != "" {
-		where = s.Site.Folder + "/" + s.Site.Name
-	}
-	return fmt.Sprintf("%q (%s, %s, %s, %s; %d notes)", where, s.Site.Addr(), s.Site.Encryption, s.Site.Logon, pw, len(s.Notes))
+	return fmt.Sprintf("%q (%s, %s, %s, %s; %d notes)", s.Site.FullName(), s.Site.Addr(), s.Site.Encryption, s.Site.Logon, pw, len(s.Notes))
 }
 
 // GoString is String, so that printing with %#v does not show the

@@ -12,14 +12,6 @@ import (
 // import's summary lists.
 const maxListed = 20
 
-// SecretSetter stores sites' secrets; *Secrets (the system keyring) is the
-// real one. Set never puts the secret in an error.
-type SecretSetter interface {
-	Set(ctx context.Context, siteID, kind, secret string) error
-}
-
-var _ SecretSetter = (*Secrets)(nil)
-
 // An Import brings the sites of a file into a Store, the same way on the
 // desktop and on the command line: [ImportFile] reads the file and adds
 // its sites, [Import.SavePasswords] then moves FileZilla's saved passwords
@@ -111,7 +103,7 @@ func (im *Import) addFileZilla(s ImportedSite) {
 		return
 	}
 	for _, n := range s.Notes {
-		im.report.Notes = append(im.report.Notes, fullName(site.Folder, site.Name)+": "+n)
+		im.report.Notes = append(im.report.Notes, site.FullName()+": "+n)
 	}
 	if s.Password != "" {
 		im.pending = append(im.pending, pendingPassword{site.ID, s.Password})
@@ -141,39 +133,22 @@ func (im *Import) Passwords() int { return len(im.pending) }
 func (im *Import) SavePasswords(ctx context.Context, secrets SecretSetter) {
 	pending := im.pending
 	im.pending = nil
-	if secrets == nil && len(pending) > 0 {
-		im.report.KeyringErr = ErrKeyringUnavailable
-	}
-	var failed []string // site IDs
 	for _, p := range pending {
 		if im.report.KeyringErr == nil {
-			err := secrets.Set(ctx, p.siteID, SecretPassword, p.password)
+			err := setPassword(ctx, secrets, p.siteID, p.password)
 			if err == nil {
 				im.report.Moved++
 				continue
 			}
 			im.report.KeyringErr = err
 		}
-		failed = append(failed, p.siteID)
+		if err := askForPassword(im.store, p.siteID); err != nil {
+			site, _ := im.store.Get(p.siteID)
+			im.report.Notes = append(im.report.Notes, fmt.Sprintf("%s: could not be set to ask for the password: %v", site.FullName(), err))
+			continue
+		}
+		im.report.Asking++
 	}
-	for _, id := range failed {
-		im.askForPassword(id)
-	}
-}
-
-// askForPassword switches a site whose password the keyring refused to
-// "ask for password".
-func (im *Import) askForPassword(id string) {
-	site, ok := im.store.Get(id)
-	if !ok {
-		return
-	}
-	site.Logon = LogonAsk
-	if err := im.store.Update(site); err != nil {
-		im.report.Notes = append(im.report.Notes, fmt.Sprintf("%s: could not be set to ask for the password: %v", fullName(site.Folder, site.Name), err))
-		return
-	}
-	im.report.Asking++
 }
 
 // Report says what the import did so far.

@@ -173,6 +173,10 @@ func KeyID(key string) (id string, ok bool) {
 	return id, true
 }
 
+// FullName is the site's name with its folder, "Folder/Sub/Name", as
+// [Store.Find] takes it.
+func (s Site) FullName() string { return fullName(s.Folder, s.Name) }
+
 // DisplayName is how a person knows the site: its name, else its URL.
 func (s Site) DisplayName() string {
 	if s.Name != "" {

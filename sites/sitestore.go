@@ -248,11 +248,7 @@ func (s *Store) Find(name string) (Site, error) {
 	defer s.mu.Unlock()
 	var hits []Site
 	for _, site := range s.sites {
-		full := site.Name
-		if site.Folder != "" {
-			full = site.Folder + "/" + site.Name
-		}
-		if strings.EqualFold(full, name) {
+		if strings.EqualFold(site.FullName(), name) {
 			return site, nil
 		}
 		if strings.EqualFold(site.Name, name) {

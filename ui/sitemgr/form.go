@@ -496,15 +496,16 @@ func (m *Manager) save() bool {
 	return true
 }
 
-// storePassword saves a password in the keyring off the UI goroutine. When
-// the keyring refuses it, the site is switched to "ask for password", as
-// the command line does: the password is never kept anywhere else.
+// storePassword saves a password in the keyring off the UI goroutine, as
+// the command line does (sites.SavePassword): when the keyring refuses it,
+// the site is switched to "ask for password", as a password is never kept
+// anywhere else.
 func (m *Manager) storePassword(id, password string) {
 	m.pw = pwSaving
 	m.updatePassword()
-	gen, sec := m.gen, m.secrets
+	gen, store, sec := m.gen, m.store, m.secrets
 	m.background(1, func(ctx context.Context) func() {
-		err := sec.Set(ctx, id, sites.SecretPassword, password)
+		err := sites.SavePassword(ctx, store, sec, id, password)
 		return func() { m.passwordStored(gen, id, err) }
 	})
 }
@@ -518,13 +519,7 @@ func (m *Manager) passwordStored(gen int, id string, err error) {
 		}
 		return
 	}
-	site, ok := m.store.Get(id)
-	if ok && site.Logon == sites.LogonNormal {
-		site.Logon = sites.LogonAsk
-		if uerr := m.store.Update(site); uerr != nil {
-			err = errors.Join(err, uerr)
-		}
-	}
+	site, _ := m.store.Get(id) // sites.SavePassword made it ask
 	msg := fmt.Sprintf("The password of “%s” could not be saved: %v\nThe site now asks for the password on each connect.", site.Name, err)
 	if !current {
 		m.reload()
