@@ -3,6 +3,7 @@ package session
 import (
 	"errors"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -39,4 +40,44 @@ func FuzzCheckName(f *testing.F) {
 			t.Fatalf("checkName accepted %q", name)
 		}
 	})
+}
+
+// TestWindowsNames: the names Windows cannot hold, or that mean something
+// else there, are refused with the reason; elsewhere they pass.
+func TestWindowsNames(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		ok   bool
+		why  string
+	}{
+		{"report.pdf", true, ""}, {"Console.txt", true, ""}, {"COM10", true, ""}, {"nul-terminated.c", true, ""},
+		{"CON", false, "device"}, {"con", false, "device"}, {"NUL", false, "device"}, {"aux.txt", false, "device"},
+		{"Aux.tar.gz", false, "device"}, {"COM1", false, "device"}, {"lpt9.log", false, "device"}, {"COM¹", false, "device"},
+		{"nul .txt", false, "device"}, {"CONIN$", false, "device"},
+		{"a<b", false, "<"}, {"a>b", false, ">"}, {`a"b`, false, `"`}, {"a|b", false, "|"}, {"a?b", false, "?"}, {"a*b", false, "*"},
+		{"trailing.", false, "trailing"}, {"trailing ", false, "trailing"},
+	} {
+		err := checkName(tc.name, true)
+		if (err == nil) != tc.ok {
+			t.Errorf("on Windows, %q: %v, want ok=%v", tc.name, err, tc.ok)
+			continue
+		}
+		if err != nil && (!errors.Is(err, ErrBadName) || !strings.Contains(err.Error(), tc.why)) {
+			t.Errorf("on Windows, %q: %v, want ErrBadName saying %q", tc.name, err, tc.why)
+		}
+		if !tc.ok && !strings.ContainsAny(tc.name, ":") {
+			if err := checkName(tc.name, false); err != nil {
+				t.Errorf("elsewhere, %q is a fine name: %v", tc.name, err)
+			}
+		}
+	}
+}
+
+func TestLocalKey(t *testing.T) {
+	if localKey("Report.PDF", true) != localKey("report.pdf", true) {
+		t.Error("folded keys differ by case")
+	}
+	if localKey("Report.PDF", false) == localKey("report.pdf", false) {
+		t.Error("case-sensitive keys are the same")
+	}
 }
