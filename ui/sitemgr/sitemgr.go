@@ -107,8 +107,14 @@ type Manager struct {
 	muteSelect bool                  // set while the manager itself moves the tree's selection
 
 	newSiteBtn, newFolderBtn, dupBtn, delBtn, importBtn, exportBtn *widget.Button
+	saveBtn, connectBtn, closeBtn                                  *widget.Button
 
-	form
+	*siteForm             // the right side
+	editing    bool       // the form is shown
+	cur        sites.Site // the site as last loaded or saved; ID "" for a new one
+	pw         pwState
+	gen        int // bumped whenever the form shows another site: late keyring answers are dropped
+	connecting bool
 }
 
 // New returns a site manager for the sites in store, with their passwords
@@ -135,6 +141,9 @@ func New(win fyne.Window, store *sites.Store, secrets Secrets) *Manager {
 	m.delBtn = &widget.Button{Text: "Delete", Icon: theme.DeleteIcon(), OnTapped: m.deleteSelected}
 	m.importBtn = &widget.Button{Text: "Import from FileZilla…", Icon: theme.DownloadIcon(), OnTapped: m.importDialog}
 	m.exportBtn = &widget.Button{Text: "Export…", Icon: theme.UploadIcon(), OnTapped: m.exportDialog}
+	m.saveBtn = &widget.Button{Text: "Save", Icon: theme.DocumentSaveIcon(), OnTapped: m.saveTapped}
+	m.connectBtn = &widget.Button{Text: "Connect", Importance: widget.HighImportance, OnTapped: m.connect}
+	m.closeBtn = &widget.Button{Text: "Close", OnTapped: m.close}
 	left := container.NewBorder(nil,
 		container.NewVBox(
 			container.NewGridWithColumns(2, m.newSiteBtn, m.newFolderBtn),
@@ -142,8 +151,8 @@ func New(win fyne.Window, store *sites.Store, secrets Secrets) *Manager {
 			m.importBtn, m.exportBtn),
 		nil, nil, m.tree)
 
-	right := m.buildForm()
-	split := container.NewHSplit(left, right)
+	m.siteForm = newSiteForm(win, m.updatePassword, m.forgetPassword)
+	split := container.NewHSplit(left, m.right)
 	split.Offset = 0.3
 
 	m.dlg = dialog.NewCustomWithoutButtons("Site Manager", split, win)
@@ -396,10 +405,32 @@ func (m *Manager) showNothing() {
 func (m *Manager) showPlaceholder(text string) {
 	m.gen++
 	m.cur = sites.Site{}
-	m.loaded = formState{}
-	m.password.SetText("")
-	m.placeholder.SetText(text)
+	m.blank(text)
 	m.setEditing(false)
+}
+
+// setEditing shows the form (on) or the placeholder.
+func (m *Manager) setEditing(on bool) {
+	m.editing = on
+	m.show(on)
+	m.updateButtons()
+}
+
+// loadSite shows site s in the form; checkKeyring asks the keyring whether
+// it holds the site's password.
+func (m *Manager) loadSite(s sites.Site, checkKeyring bool) {
+	m.gen++
+	m.cur = s
+	m.fill(s)
+	m.setEditing(true)
+	if checkKeyring {
+		m.checkPassword()
+	}
+}
+
+// dirty reports whether the form has changes not saved yet.
+func (m *Manager) dirty() bool {
+	return m.editing && m.changed()
 }
 
 // updateButtons enables the buttons that can act on what is shown.
@@ -561,23 +592,6 @@ func (m *Manager) duplicateNow() {
 	})
 }
 
-// copySecrets copies every secret of site from to site to.
-func copySecrets(ctx context.Context, sec Secrets, from, to string) error {
-	for _, kind := range []string{sites.SecretPassword, sites.SecretKeyPassphrase} {
-		v, err := sec.Get(ctx, from, kind)
-		if keyringState(err) == pwNone {
-			continue
-		}
-		if err == nil {
-			err = sec.Set(ctx, to, kind, v)
-		}
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // deleteSelected deletes the site shown or the selected (empty) folder,
 // after asking.
 func (m *Manager) deleteSelected() {
@@ -652,5 +666,99 @@ func (m *Manager) deleteFolder(p string) {
 		m.selUID = ""
 		m.selectQuietly("")
 		m.showNothing()
+	}
+}
+
+// saveTapped is the Save button.
+func (m *Manager) saveTapped() { m.save() }
+
+// save checks the form and saves the site in the store, then a newly typed
+// password in the keyring (off the UI goroutine). A site saved with the
+// logon type "ask for password" or anonymous loses its saved password. On
+// an error it shows it under the form, saves nothing and returns false.
+func (m *Manager) save() bool {
+	st := m.readForm()
+	site, err := siteFromForm(st, m.cur)
+	if err == nil {
+		err = site.Validate()
+	}
+	if err == nil {
+		if site.ID == "" {
+			site, err = m.store.Add(site)
+		} else if err = m.store.Update(site); err == nil {
+			site, _ = m.store.Get(site.ID) // as the store cleaned it
+		}
+	}
+	if err != nil {
+		m.setError("Not saved: " + err.Error())
+		return false
+	}
+	had, wasSaved := m.pw, m.cur.ID != ""
+	m.reload()
+	m.selUID = siteUID(site.ID)
+	m.openTo(site.Folder)
+	m.selectQuietly(m.selUID)
+	m.gen++ // answers about the form as it was are stale
+	m.cur = site
+	m.fill(site)
+	m.setError("")
+	switch {
+	case site.Logon == sites.LogonNormal && st.password != "":
+		m.storePassword(site.ID, st.password)
+	case site.Logon != sites.LogonNormal && wasSaved && (had == pwSaved || had == pwChecking):
+		m.deletePassword() // "ask" and anonymous never keep one
+	case had == pwChecking || had == pwSaving:
+		m.checkPassword()
+	}
+	m.updatePassword()
+	m.updateButtons()
+	return true
+}
+
+// connect is the Connect button: it saves the site if it has unsaved
+// changes (a new site always), finds its password and hands both to
+// OnConnect.
+func (m *Manager) connect() {
+	if m.connecting || !m.editing {
+		return
+	}
+	typed := ""
+	if m.logonType() == sites.LogonNormal {
+		typed = m.password.Text
+	}
+	if (m.cur.ID == "" || m.dirty()) && !m.save() {
+		return
+	}
+	site := m.cur
+	if site.Logon != sites.LogonNormal || typed != "" {
+		m.finishConnect(site, typed)
+		return
+	}
+	m.connecting = true
+	m.updateButtons()
+	m.pw = pwChecking
+	m.updatePassword()
+	gen, sec := m.gen, m.secrets
+	m.background(1, func(ctx context.Context) func() {
+		// No one to ask here: without a saved password, OnConnect's
+		// caller asks (through sites.Password too).
+		a, err := sites.Password(ctx, site, sec, nil)
+		return func() {
+			m.connecting = false
+			m.updateButtons()
+			if gen != m.gen || !m.shown {
+				return // the user moved on
+			}
+			m.pw = keyringState(err)
+			m.updatePassword()
+			m.finishConnect(site, a.Password)
+		}
+	})
+}
+
+func (m *Manager) finishConnect(site sites.Site, password string) {
+	m.hide()
+	if m.OnConnect != nil {
+		m.OnConnect(site, password)
 	}
 }
