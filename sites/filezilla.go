@@ -277,37 +277,29 @@ func (im *fzImporter) read() error {
 		}
 	}
 	found, recent := false, false
-	for {
-		tok, err := im.next()
-		if err != nil {
-			return err
-		}
+	return im.each(func(tok xml.Token) (bool, error) {
 		switch t := tok.(type) {
 		case xml.StartElement:
 			if t.Name.Local == "Servers" && !found {
 				found = true
-				if err := im.readServers(); err != nil {
-					return err
-				}
-				continue
+				return false, im.readServers()
 			}
 			if t.Name.Local == "RecentServers" {
 				recent = true
 			}
-			if err := im.d.Skip(); err != nil {
-				return err
-			}
+			return false, im.d.Skip()
 		case xml.EndElement:
 			switch {
 			case found:
-				return nil
+				return true, nil
 			case recent:
-				return errors.New("this is FileZilla's list of recent servers (recentservers.xml), not its site manager: choose sitemanager.xml, in the same folder")
+				return true, errors.New("this is FileZilla's list of recent servers (recentservers.xml), not its site manager: choose sitemanager.xml, in the same folder")
 			default:
-				return errors.New("the file is not a FileZilla site manager: it has no <Servers> in its <FileZilla3> element")
+				return true, errors.New("the file is not a FileZilla site manager: it has no <Servers> in its <FileZilla3> element")
 			}
 		}
-	}
+		return false, nil
+	})
 }
 
 // next reads the next token inside an element: the file ending there is
@@ -320,41 +312,36 @@ func (im *fzImporter) next() (xml.Token, error) {
 	return tok, err
 }
 
-// readServers reads the inside of <Servers>, without recursion: folders
-// are a chain of parents.
-func (im *fzImporter) readServers() error {
-	var cur *fzFolder // nil: the top level
+// each hands the tokens inside the current element to fn, one by one,
+// until fn is done (at the element's end, usually) or fails, or the file
+// is.
+func (im *fzImporter) each(fn func(xml.Token) (done bool, err error)) error {
 	for {
 		tok, err := im.next()
 		if err != nil {
 			return err
 		}
+		if done, err := fn(tok); done || err != nil {
+			return err
+		}
+	}
+}
+
+// readServers reads the inside of <Servers>, without recursion: folders
+// are a chain of parents.
+func (im *fzImporter) readServers() error {
+	var cur *fzFolder // nil: the top level
+	return im.each(func(tok xml.Token) (bool, error) {
+		var err error
 		switch t := tok.(type) {
 		case xml.StartElement:
 			switch t.Name.Local {
 			case "Server":
-				s, err := im.readServer()
-				if err != nil {
-					return err
-				}
-				site, reason := im.mapServer(s)
-				im.entries = append(im.entries, fzEntry{folder: cur, site: site, skip: reason != "", reason: reason})
+				err = im.addServer(cur)
 			case "Folder":
-				depth := 1
-				if cur != nil {
-					depth = cur.depth + 1
-				}
-				if depth > fzMaxFolderDepth {
-					if err := im.skipDeepFolder(cur); err != nil {
-						return err
-					}
-					continue
-				}
-				cur = &fzFolder{parent: cur, depth: depth}
+				cur, err = im.openFolder(cur)
 			default:
-				if err := im.d.Skip(); err != nil {
-					return err
-				}
+				err = im.d.Skip()
 			}
 		case xml.CharData:
 			if cur != nil {
@@ -362,11 +349,36 @@ func (im *fzImporter) readServers() error {
 			}
 		case xml.EndElement:
 			if cur == nil {
-				return nil // </Servers>
+				return true, nil // </Servers>
 			}
 			cur = cur.parent
 		}
+		return false, err
+	})
+}
+
+// addServer reads a <Server> in folder and maps it onto a site.
+func (im *fzImporter) addServer(folder *fzFolder) error {
+	s, err := im.readServer()
+	if err != nil {
+		return err
 	}
+	site, reason := im.mapServer(s)
+	im.entries = append(im.entries, fzEntry{folder: folder, site: site, skip: reason != "", reason: reason})
+	return nil
+}
+
+// openFolder enters a <Folder> inside parent and returns it; one nested
+// too deep is skipped, and parent returned.
+func (im *fzImporter) openFolder(parent *fzFolder) (*fzFolder, error) {
+	depth := 1
+	if parent != nil {
+		depth = parent.depth + 1
+	}
+	if depth > fzMaxFolderDepth {
+		return parent, im.skipDeepFolder(parent)
+	}
+	return &fzFolder{parent: parent, depth: depth}, nil
 }
 
 // skipDeepFolder skips a folder nested too deep, with everything in it,
@@ -374,11 +386,7 @@ func (im *fzImporter) readServers() error {
 func (im *fzImporter) skipDeepFolder(parent *fzFolder) error {
 	var name strings.Builder
 	depth, sites := 0, 0
-	for {
-		tok, err := im.next()
-		if err != nil {
-			return err
-		}
+	return im.each(func(tok xml.Token) (bool, error) {
 		switch t := tok.(type) {
 		case xml.StartElement:
 			depth++
@@ -387,20 +395,13 @@ func (im *fzImporter) skipDeepFolder(parent *fzFolder) error {
 			}
 		case xml.EndElement:
 			if depth == 0 {
-				reason := fmt.Sprintf("folders nested more than %d levels deep are not imported", fzMaxFolderDepth)
-				switch {
-				case sites == 1:
-					reason += "; the 1 site in it was skipped"
-				case sites > 1:
-					reason += fmt.Sprintf("; the %d sites in it were skipped", sites)
-				}
 				im.entries = append(im.entries, fzEntry{
 					folder: parent,
 					site:   ImportedSite{Site: Site{Name: fzCleanText(name.String())}},
 					skip:   true,
-					reason: reason,
+					reason: deepFolderReason(sites),
 				})
-				return nil
+				return true, nil
 			}
 			depth--
 		case xml.CharData:
@@ -408,57 +409,74 @@ func (im *fzImporter) skipDeepFolder(parent *fzFolder) error {
 				name.Write(t)
 			}
 		}
+		return false, nil
+	})
+}
+
+// deepFolderReason says why a folder nested too deep, holding sites
+// sites, was skipped.
+func deepFolderReason(sites int) string {
+	reason := fmt.Sprintf("folders nested more than %d levels deep are not imported", fzMaxFolderDepth)
+	switch {
+	case sites == 1:
+		reason += "; the 1 site in it was skipped"
+	case sites > 1:
+		reason += fmt.Sprintf("; the %d sites in it were skipped", sites)
 	}
+	return reason
 }
 
 // readServer reads the inside of a <Server>.
 func (im *fzImporter) readServer() (*fzServer, error) {
 	s := &fzServer{fields: map[string]string{}}
-	for {
-		tok, err := im.next()
-		if err != nil {
-			return nil, err
-		}
+	err := im.each(func(tok xml.Token) (bool, error) {
 		switch t := tok.(type) {
 		case xml.StartElement:
-			name := t.Name.Local
-			switch name {
-			case "Bookmark":
-				s.bookmarks++
-				if err := im.d.Skip(); err != nil {
-					return nil, err
-				}
-				continue
-			case "PostLoginCommands":
-				n, err := im.countCommands()
-				if err != nil {
-					return nil, err
-				}
-				s.commands += n
-				continue
-			}
-			text, err := im.readText()
-			if err != nil {
-				return nil, err
-			}
-			if _, dup := s.fields[name]; dup {
-				continue // FileZilla reads the first of each
-			}
-			s.fields[name] = text
-			if name == "Pass" {
-				s.hasPass = true
-				for _, a := range t.Attr {
-					if a.Name.Local == "encoding" {
-						s.passCodec = a.Value
-					}
-				}
-			}
+			return false, im.readField(s, t)
 		case xml.CharData:
 			s.text.Write(t)
 		case xml.EndElement:
-			return s, nil
+			return true, nil
+		}
+		return false, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// readField reads the element t of a <Server> into s: its text (the first
+// of each name, as FileZilla reads it), or the count of its bookmarks and
+// post-login commands.
+func (im *fzImporter) readField(s *fzServer, t xml.StartElement) error {
+	name := t.Name.Local
+	switch name {
+	case "Bookmark":
+		s.bookmarks++
+		return im.d.Skip()
+	case "PostLoginCommands":
+		n, err := im.countCommands()
+		s.commands += n
+		return err
+	}
+	text, err := im.readText()
+	if err != nil {
+		return err
+	}
+	if _, dup := s.fields[name]; dup {
+		return nil // FileZilla reads the first of each
+	}
+	s.fields[name] = text
+	if name == "Pass" {
+		s.hasPass = true
+		for _, a := range t.Attr {
+			if a.Name.Local == "encoding" {
+				s.passCodec = a.Value
+			}
 		}
 	}
+	return nil
 }
 
 // readText returns the character data directly inside the current
@@ -466,61 +484,44 @@ func (im *fzImporter) readServer() (*fzServer, error) {
 // as in FileZilla.
 func (im *fzImporter) readText() (string, error) {
 	var b strings.Builder
-	for {
-		tok, err := im.d.Token()
-		if err != nil {
-			if err == io.EOF {
-				err = io.ErrUnexpectedEOF
-			}
-			return "", err
-		}
+	err := im.each(func(tok xml.Token) (bool, error) {
 		switch t := tok.(type) {
 		case xml.StartElement:
-			if err := im.d.Skip(); err != nil {
-				return "", err
-			}
+			return false, im.d.Skip()
 		case xml.CharData:
 			b.Write(t)
 		case xml.EndElement:
-			if strings.TrimSpace(b.String()) == "" {
-				return "", nil
-			}
-			return b.String(), nil
+			return true, nil
 		}
+		return false, nil
+	})
+	if err != nil || strings.TrimSpace(b.String()) == "" {
+		return "", err
 	}
+	return b.String(), nil
 }
 
 // countCommands reads <PostLoginCommands> and counts its non-empty
 // <Command>s.
 func (im *fzImporter) countCommands() (int, error) {
 	n := 0
-	for {
-		tok, err := im.d.Token()
-		if err != nil {
-			if err == io.EOF {
-				err = io.ErrUnexpectedEOF
-			}
-			return 0, err
-		}
+	err := im.each(func(tok xml.Token) (bool, error) {
 		switch t := tok.(type) {
 		case xml.StartElement:
 			if t.Name.Local != "Command" {
-				if err := im.d.Skip(); err != nil {
-					return 0, err
-				}
-				continue
+				return false, im.d.Skip()
 			}
 			text, err := im.readText()
-			if err != nil {
-				return 0, err
-			}
 			if text != "" {
 				n++
 			}
+			return false, err
 		case xml.EndElement:
-			return n, nil
+			return true, nil
 		}
-	}
+		return false, nil
+	})
+	return n, err
 }
 
 // mapServer turns a <Server> into a Ferry site. A non-empty reason means
