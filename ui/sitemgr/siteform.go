@@ -189,9 +189,7 @@ func (f *siteForm) withBrowse(entry *esc.Entry, dir bool) fyne.CanvasObject {
 				f.picked(entry, u, err)
 			}, f.win)
 		}
-		d.Resize(fyne.NewSize(800, 520))
-		esc.Dialog(f.win, d)
-		d.Show()
+		showFileDialog(f.win, d)
 	}
 	b := &widget.Button{Text: "Browse…", OnTapped: browse}
 	if f.browse == nil {
@@ -199,6 +197,14 @@ func (f *siteForm) withBrowse(entry *esc.Entry, dir bool) fyne.CanvasObject {
 	}
 	f.browse[entry] = b
 	return container.NewBorder(nil, nil, nil, b, entry)
+}
+
+// showFileDialog shows a file dialog over win, at the size the site
+// manager's file dialogs have; Escape closes it.
+func showFileDialog(win fyne.Window, d *dialog.FileDialog) {
+	d.Resize(fyne.NewSize(800, 520))
+	esc.Dialog(win, d)
+	d.Show()
 }
 
 // picked puts the path of a chosen file or folder in entry.

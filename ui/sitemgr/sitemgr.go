@@ -598,18 +598,9 @@ func (m *Manager) deleteSelected() {
 	switch {
 	case m.editing && m.cur.ID != "":
 		id, name := m.cur.ID, m.cur.Name
-		d := dialog.NewConfirm("Delete site",
+		esc.ShowDangerConfirm("Delete site",
 			fmt.Sprintf("Delete the site “%s”?\nIts saved password is removed from the system keyring too.", name),
-			func(ok bool) {
-				if ok {
-					m.deleteSite(id, name)
-				}
-			}, m.win)
-		d.SetConfirmText("Delete")
-		d.SetDismissText("Cancel")
-		d.SetConfirmImportance(widget.DangerImportance)
-		esc.Dialog(m.win, d)
-		d.Show()
+			"Delete", func() { m.deleteSite(id, name) }, m.win)
 	case isFolderUID(m.selUID):
 		p := folderOf(m.selUID)
 		if len(m.children[m.selUID]) > 0 {
@@ -617,17 +608,8 @@ func (m *Manager) deleteSelected() {
 				fmt.Sprintf("The folder “%s” holds sites or folders: move or delete them first.", p), m.win)
 			return
 		}
-		d := dialog.NewConfirm("Delete folder", fmt.Sprintf("Delete the empty folder “%s”?", p),
-			func(ok bool) {
-				if ok {
-					m.deleteFolder(p)
-				}
-			}, m.win)
-		d.SetConfirmText("Delete")
-		d.SetDismissText("Cancel")
-		d.SetConfirmImportance(widget.DangerImportance)
-		esc.Dialog(m.win, d)
-		d.Show()
+		esc.ShowDangerConfirm("Delete folder", fmt.Sprintf("Delete the empty folder “%s”?", p),
+			"Delete", func() { m.deleteFolder(p) }, m.win)
 	}
 }
 

@@ -24,9 +24,7 @@ func (m *Manager) importDialog() {
 	d := dialog.NewFileOpen(m.importPicked, m.win)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".xml", ".json"}))
 	d.SetTitleText("Import FileZilla's sitemanager.xml (or a Ferry export)")
-	d.Resize(fyne.NewSize(800, 520))
-	esc.Dialog(m.win, d)
-	d.Show()
+	showFileDialog(m.win, d)
 }
 
 func (m *Manager) importPicked(r fyne.URIReadCloser, err error) {
@@ -101,9 +99,7 @@ func (m *Manager) exportDialog() {
 	d := dialog.NewFileSave(m.exportPicked, m.win)
 	d.SetFileName("ferry-sites.json")
 	d.SetTitleText("Export the sites (without passwords)")
-	d.Resize(fyne.NewSize(800, 520))
-	esc.Dialog(m.win, d)
-	d.Show()
+	showFileDialog(m.win, d)
 }
 
 func (m *Manager) exportPicked(w fyne.URIWriteCloser, err error) {
