@@ -1,13 +1,14 @@
-// Package sitemgr is Ferry's site manager: a dialog with the saved sites in
-// their folders on the left and a form for the selected site on the right,
-// to add, edit, duplicate, delete and connect to sites, import FileZilla's
-// site manager and export the sites (without their passwords).
+// The site manager is a dialog with the saved sites in their folders on
+// the left and a form for the selected site on the right, to add, edit,
+// duplicate, delete and connect to sites, import FileZilla's site manager
+// and export the sites (without their passwords).
 //
 // Passwords live only in the system keyring, reached through [Secrets]. A
 // keyring call can block (an unlock prompt over D-Bus), so the manager never
 // makes one on the UI goroutine: each runs on its own goroutine and its
-// result comes back through fyne.Do. No password ever appears in a label, a
+// result comes back through uido.Do. No password ever appears in a label, a
 // log line or an error message.
+
 package sitemgr
 
 import (
