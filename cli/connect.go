@@ -215,7 +215,7 @@ var _ sites.PasswordAsker = termAsker{}
 
 func (a termAsker) AskPassword(_ context.Context, q sites.PasswordQuestion) (sites.PasswordAnswer, error) {
 	if q.Saved != nil {
-		if !errors.Is(q.Saved, sites.ErrNoSecret) {
+		if q.KeyringFailed() {
 			fmt.Fprintf(a.e.stderr, "ferry: %v\n", q.Saved)
 		}
 		if !a.e.interactive() {

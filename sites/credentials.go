@@ -36,6 +36,14 @@ type PasswordQuestion struct {
 	Saved error
 }
 
+// KeyringFailed reports whether the question is asked because the keyring
+// could not answer (not available, or it did not answer in time), rather
+// than because it holds no password or the site saves none: a front end
+// then says why (Saved's words say what to do).
+func (q PasswordQuestion) KeyringFailed() bool {
+	return q.Saved != nil && !errors.Is(q.Saved, ErrNoSecret)
+}
+
 // PasswordAnswer is a person's answer to a PasswordQuestion.
 type PasswordAnswer struct {
 	Password string

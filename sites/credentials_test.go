@@ -95,6 +95,10 @@ func TestPassword(t *testing.T) {
 				if q.Site != tc.site || !errors.Is(q.Saved, tc.wantWhy) || (tc.wantWhy == nil) != (q.Saved == nil) {
 					t.Errorf("question %+v, want the site and Saved matching %v", q, tc.wantWhy)
 				}
+				failed := tc.wantWhy == ErrKeyringUnavailable || tc.wantWhy == ErrKeyringTimeout
+				if q.KeyringFailed() != failed {
+					t.Errorf("KeyringFailed = %v, want %v", q.KeyringFailed(), failed)
+				}
 			}
 			if tc.site.Logon != LogonNormal || tc.site.ID == "" {
 				if sec.calls != 0 {
