@@ -26,7 +26,8 @@ pkgs=(gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev
 	libxinerama-dev libxi-dev libxxf86vm-dev ca-certificates)
 if [ "$mode" = test ]; then
 	pkgs+=(xvfb xdotool x11-apps imagemagick dbus dbus-x11 gnome-keyring libsecret-tools
-		vsftpd curl lftp openssl passwd)
+		vsftpd curl lftp openssl passwd
+		gcc-mingw-w64-x86-64 wine wine64) # the Windows build and its test under Wine
 fi
 
 missing=()

@@ -47,5 +47,8 @@ dbus-run-session -- bash -c '
 step "smoke test of the real binary under Xvfb"
 bash scripts/smoke.sh
 
+step "the Windows build under Wine"
+bash scripts/wine.sh
+
 echo
 echo "all tests passed"
