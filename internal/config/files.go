@@ -17,7 +17,7 @@ func Dir() (string, error) {
 		if err != nil {
 			return "", fmt.Errorf("finding the config folder: %w", err)
 		}
-		dir = filepath.Join(base, "ferry")
+		dir = filepath.Join(base, dirName)
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", fmt.Errorf("creating the config folder: %w", err)

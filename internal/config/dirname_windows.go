@@ -1,0 +1,4 @@
+package config
+
+// dirName is the config folder's name in %APPDATA%: %APPDATA%\Ferry.
+const dirName = "Ferry"
