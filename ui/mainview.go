@@ -384,18 +384,10 @@ func (v *MainView) showConnectButton(connecting bool) {
 	b.Refresh()
 }
 
-// connectError says what went wrong and what to do next.
+// connectError says what went wrong and what to do next, in the words the
+// command line prints too (sites.Explain).
 func connectError(site sites.Site, err error) string {
-	name := siteName(site)
-	switch {
-	case errors.Is(err, session.ErrAuth):
-		return "Could not log in to " + name + ": the server refused the user name or password. Check them and connect again."
-	case errors.Is(err, trust.ErrCertRejected), errors.Is(err, context.Canceled):
-		return "Not connected to " + name + ": you did not trust its certificate."
-	case errors.Is(err, session.ErrTLSRequired):
-		return "Could not connect to " + name + ": the server refused to encrypt the connection. Ferry never falls back to plain FTP."
-	}
-	return "Could not connect to " + name + ": " + err.Error() + ". Check the address and port, then connect again."
+	return "Could not connect to " + siteName(site) + ": " + sites.Explain(err)
 }
 
 // showConnected says that the current site is open. t: its TLS details,

@@ -189,6 +189,11 @@ func center(o fyne.CanvasObject) fyne.Position {
 // folder, a multi-selection dragged from the local pane onto the remote
 // one (upload jobs that complete), the conflict dialog's "apply to all"
 // when the same files go again, and a drag back (download).
+// The Modified column shows local time, and the golden markup is made in
+// UTC. Set once before any test: setting it in a test races with the
+// goroutines earlier tests left winding down.
+func init() { time.Local = time.UTC }
+
 func TestMainWindowLab(t *testing.T) {
 	srv := ftpslab.Start(t, ftpslab.VsftpdExplicit)
 	if err := os.MkdirAll(filepath.Join(srv.Root, "incoming"), 0o755); err != nil {
@@ -282,9 +287,6 @@ func TestMainWindowLab(t *testing.T) {
 // local folder of fixed files, as golden markup.
 func TestMainWindowLayout(t *testing.T) {
 	home := "/tmp/ferry-golden-home" // a fixed path: the path bar shows it
-	local := time.Local
-	time.Local = time.UTC // the Modified column shows local time
-	t.Cleanup(func() { time.Local = local })
 	os.RemoveAll(home)
 	t.Cleanup(func() { os.RemoveAll(home) })
 	when := time.Date(2026, 3, 14, 9, 26, 0, 0, time.UTC)

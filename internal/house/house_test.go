@@ -130,16 +130,6 @@ func TestOnlyUidoCallsFyneDo(t *testing.T) {
 // brace. Table-driven data belongs in a variable, not a function.
 const maxLines = 80
 
-// pending are the places still being brought in line, each removed as it
-// is; the list must end empty.
-var pending = map[string]bool{
-	"cli/sites.go sitesAddEdit": true, "sites/filezilla.go mapServer": true,
-	"sites/site.go parse":               true,
-	"ui/sitemgr/transfer.go importFrom": true,
-
-	"sites doc": true, "ui/sitemgr doc": true,
-}
-
 func TestFunctionLength(t *testing.T) {
 	files, _ := sources(t)
 	for _, f := range files {
@@ -149,14 +139,7 @@ func TestFunctionLength(t *testing.T) {
 				continue
 			}
 			start, end := f.fset.Position(fd.Pos()).Line, f.fset.Position(fd.End()).Line
-			n := end - start + 1
-			if key := f.path + " " + fd.Name.Name; pending[key] {
-				if n <= maxLines {
-					t.Errorf("%s is %d lines now: take it off the pending list", key, n)
-				}
-				continue
-			}
-			if n > maxLines {
+			if n := end - start + 1; n > maxLines {
 				t.Errorf("%s:%d %s is %d lines (at most %d): split it into named steps", f.path, start, fd.Name.Name, n, maxLines)
 			}
 		}
@@ -175,13 +158,8 @@ func TestPackageDocs(t *testing.T) {
 				doc = &files[i]
 			}
 		}
-		if doc != nil && pending[dir+" doc"] {
-			t.Errorf("%s has a doc.go now: take it off the pending list", dir)
-		}
-		if doc == nil && !pending[dir+" doc"] {
-			t.Errorf("%s has no doc.go: say in two to six lines what the package owns and what it must not import", dir)
-		}
 		if doc == nil {
+			t.Errorf("%s has no doc.go: say in two to six lines what the package owns and what it must not import", dir)
 			continue
 		}
 		text := doc.file.Doc.Text()
