@@ -71,8 +71,8 @@ const usage = `Usage:
                                  save a site; a normal logon's password goes to the system keyring
   ferry sites edit NAME [--name N] [--folder F] [--url URL] [--logon L] [--password-stdin] ...
   ferry sites rm NAME            delete a site and its saved password
-  ferry sites import FILE        import FileZilla's sitemanager.xml (passwords move into the
-                                 keyring) or a Ferry export
+  ferry sites import [FILE]      import FileZilla's sitemanager.xml (without FILE: FileZilla's
+                                 own; passwords move into the keyring) or a Ferry export
   ferry sites export FILE        write every site, without passwords
   ferry trust list               list the certificates you chose to always trust
   ferry trust rm HOST[:PORT]     forget a trusted certificate (port 21 if omitted)

@@ -64,11 +64,17 @@ func (e *env) sites(args []string) int {
 		fmt.Fprintf(e.stderr, "Deleted %q and its saved password.\n", site.Name)
 		return ExitOK
 	case "import":
-		if len(args) != 2 {
-			fmt.Fprintln(e.stderr, "ferry sites import: give one file (FileZilla's sitemanager.xml, or a Ferry export)")
+		file, found := sites.FileZillaSiteManager()
+		switch {
+		case len(args) == 2:
+			file = args[1]
+		case len(args) > 2 || !found:
+			fmt.Fprintln(e.stderr, "ferry sites import: give one file (FileZilla's sitemanager.xml, or a Ferry export); FileZilla's own is not at "+file)
 			return ExitUsage
+		default:
+			fmt.Fprintf(e.stderr, "Importing FileZilla's site manager, %s.\n", file)
 		}
-		return e.sitesImport(ctx, store, sec, args[1])
+		return e.sitesImport(ctx, store, sec, file)
 	case "export":
 		if len(args) != 2 {
 			fmt.Fprintln(e.stderr, "ferry sites export: give one file to write (or - for standard output)")

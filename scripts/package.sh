@@ -6,10 +6,9 @@
 #
 #   dist/ferry-VERSION-linux-ARCH.tar.xz   the archive
 #
-# macOS and Windows: on those systems, `fyne package -os darwin` (an .app;
-# needs Xcode's command line tools) and `fyne package -os windows` (an .exe
-# with the icon and version; needs a C compiler such as MSYS2's gcc) build the
-# same way; cross-building needs fyne-cross and Docker.
+# Windows: scripts/package_windows.sh, run at the end, cross-builds the zip
+# and the installer and checks them under Wine. macOS: on a Mac, `fyne
+# package -os darwin` (needs Xcode's command line tools) builds the .app.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PATH:/usr/local/go/bin:$(go env GOPATH)/bin"
@@ -67,3 +66,8 @@ if command -v Xvfb >/dev/null && command -v xdotool >/dev/null; then
 		echo "package: the installed app opened no window:" >&2; cat "$work/app.log" >&2; exit 1
 	fi
 fi
+
+# Windows: the portable zip and the installer, checked under Wine.
+trap - EXIT
+cleanup
+bash scripts/package_windows.sh

@@ -3,6 +3,8 @@
 # installs what is missing, so running it again costs a second.
 #
 #   scripts/setup.sh demo   build tools and GL/X11 headers to build and run the app
+#   scripts/setup.sh package the demo's, plus what make package needs: Xvfb,
+#                           xdotool, ImageMagick, zip, NSIS, mingw-w64 and Wine
 #   scripts/setup.sh test   all of the above, plus what the test suite needs:
 #                           Xvfb, xdotool, a keyring, vsftpd, curl, lftp, and the
 #                           ProFTPD and Pure-FTPd binaries of the server lab
@@ -11,7 +13,7 @@
 set -euo pipefail
 
 mode=${1:-test}
-case $mode in demo|test) ;; *) echo "usage: $0 demo|test" >&2; exit 2 ;; esac
+case $mode in demo|test|package) ;; *) echo "usage: $0 demo|test|package" >&2; exit 2 ;; esac
 
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
@@ -24,6 +26,9 @@ need_apt() { command -v apt-get >/dev/null 2>&1 || {
 # Packages to build and run the desktop app (DESIGN.md: Fyne needs cgo and these headers).
 pkgs=(gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev
 	libxinerama-dev libxi-dev libxxf86vm-dev ca-certificates)
+if [ "$mode" = package ]; then
+	pkgs+=(xvfb xdotool imagemagick dbus zip unzip nsis gcc-mingw-w64-x86-64 wine wine64)
+fi
 if [ "$mode" = test ]; then
 	pkgs+=(xvfb xdotool x11-apps imagemagick dbus dbus-x11 gnome-keyring libsecret-tools
 		vsftpd curl lftp openssl passwd

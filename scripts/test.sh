@@ -18,6 +18,10 @@ fi
 step "go vet"
 go vet ./...
 
+step "cross-compile the engine and the command line for macOS and Windows"
+GOOS=darwin CGO_ENABLED=0 go build -o /dev/null ./cli/... ./session/... ./sites/... ./trust/... ./transfers/...
+GOOS=windows CGO_ENABLED=0 go build -o /dev/null ./cli/... ./session/... ./sites/... ./trust/... ./transfers/...
+
 # Tests run inside a private D-Bus session with a fresh, unlocked
 # gnome-keyring, so keyring tests use a real Secret Service and never touch
 # the user's own keyring.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -24,6 +25,12 @@ func (m *Manager) importDialog() {
 	d := dialog.NewFileOpen(m.importPicked, m.win)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".xml", ".json"}))
 	d.SetTitleText("Import FileZilla's sitemanager.xml (or a Ferry export)")
+	if p, ok := sites.FileZillaSiteManager(); ok {
+		// Open where FileZilla keeps it: one click on sitemanager.xml.
+		if dir, err := storage.ListerForURI(storage.NewFileURI(filepath.Dir(p))); err == nil {
+			d.SetLocation(dir)
+		}
+	}
 	showFileDialog(m.win, d)
 }
 
