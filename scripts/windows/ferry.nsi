@@ -7,7 +7,8 @@
 ;   makensis -DVERSION=0.1.0 -DSRC=dir -DOUT=installer.exe ferry.nsi
 ; Silent: installer.exe /S, and Uninstall.exe /S.
 
-Unicode true
+; 64-bit, like Ferry itself (and like a Wine prefix without 32-bit support).
+Target amd64-unicode
 !include "MUI2.nsh"
 
 Name "Ferry ${VERSION}"
