@@ -3,7 +3,7 @@
 GO ?= go
 export PATH := $(PATH):/usr/local/go/bin
 
-.PHONY: demo test build package run deps-demo deps-test vet
+.PHONY: demo test build package run deps-demo deps-test deps-package vet
 
 ## demo: install the build prerequisites, then open Ferry against its
 ## embedded demo server on 127.0.0.1 (nothing is left behind on quit)
@@ -14,9 +14,10 @@ demo: deps-demo
 test: deps-test
 	bash scripts/test.sh
 
-## package: build dist/ferry-VERSION-linux-ARCH.tar.xz with fyne package,
-## then check that it installs and starts (scripts/package.sh)
-package: deps-demo
+## package: build dist/ferry-VERSION-linux-ARCH.tar.xz with fyne package and
+## the Windows zip and installer, then check that each installs and starts
+## (scripts/package.sh, scripts/package_windows.sh)
+package: deps-package
 	bash scripts/package.sh
 
 ## build: build the ferry binary
@@ -28,3 +29,6 @@ deps-demo:
 
 deps-test:
 	bash scripts/setup.sh test
+
+deps-package:
+	bash scripts/setup.sh package
