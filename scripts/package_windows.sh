@@ -15,6 +15,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PATH:/usr/local/go/bin"
+export LANG=C.UTF-8 LC_ALL=C.UTF-8 # Wine's file names: see scripts/wine.sh
 for tool in x86_64-w64-mingw32-gcc makensis wine wineboot wineserver convert zip; do
 	command -v "$tool" >/dev/null || { echo "package: $tool is missing: run make package (scripts/setup.sh package)" >&2; exit 1; }
 done

@@ -17,7 +17,9 @@ if [ -n "${SHOTS:-}" ]; then
 fi
 cd "$(dirname "$0")/.."
 export PATH="$PATH:/usr/local/go/bin"
-export LANG=en_US.UTF-8
+# Wine turns Linux file names into Windows ones through the locale's
+# character set: C.UTF-8 is always there (en_US.UTF-8 may not be generated).
+export LANG=C.UTF-8 LC_ALL=C.UTF-8
 
 for tool in wine wineboot x86_64-w64-mingw32-gcc Xvfb xdotool xwd convert; do
 	command -v "$tool" >/dev/null || { echo "wine: $tool is missing: run make test (scripts/setup.sh test)" >&2; exit 1; }
