@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ferryftps/ferry/internal/ftpslab"
+	"github.com/ferryftps/ferry/internal/testutil"
 )
 
 // TestKilledSessionsLab kills the real vsftpd's session processes at random
@@ -59,7 +60,7 @@ func TestKilledSessionsLab(t *testing.T) {
 			}
 
 			// Download: the tree is on the server.
-			writeLocal(t, srv.Root, files)
+			testutil.WriteTree(t, srv.Root, files)
 			chownTree(t, srv)
 			down := t.TempDir()
 			code, stderr, kills := ferry("get", "-r", labURL(srv, "/tree"), down)
@@ -67,7 +68,7 @@ func TestKilledSessionsLab(t *testing.T) {
 			if code != ExitOK || !strings.Contains(stderr, "Downloaded 200 files") {
 				t.Fatalf("get -r with sessions killed: exit %d\n%s", code, stderr)
 			}
-			compareTrees(t, "local after get", treeOf(t, down), files)
+			testutil.CompareTrees(t, "local after get", testutil.ReadTree(t, down), files)
 			if kills < 2 {
 				t.Errorf("only %d sessions were killed during the download: the test did not test", kills)
 			}
@@ -78,7 +79,7 @@ func TestKilledSessionsLab(t *testing.T) {
 			if code != ExitOK || !strings.Contains(stderr, "Uploaded 200 files") {
 				t.Fatalf("put -r with sessions killed: exit %d\n%s", code, stderr)
 			}
-			compareTrees(t, "server after put", treeOf(t, filepath.Join(srv.Root, "incoming")), files)
+			testutil.CompareTrees(t, "server after put", testutil.ReadTree(t, filepath.Join(srv.Root, "incoming")), files)
 			if kills < 2 {
 				t.Errorf("only %d sessions were killed during the upload: the test did not test", kills)
 			}

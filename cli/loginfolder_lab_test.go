@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/ferryftps/ferry/internal/ftpslab"
+	"github.com/ferryftps/ferry/internal/testutil"
 )
 
 // TestLoginFolderLab runs the CLI against every lab endpoint set up the
@@ -75,7 +76,7 @@ func TestLoginFolderLab(t *testing.T) {
 				// Round trips through relative URLs, TLS 1.3 and 1.2.
 				files := labTree()
 				local := t.TempDir()
-				writeLocal(t, local, files)
+				testutil.WriteTree(t, local, files)
 				for _, tls := range [][]string{nil, {"--tls12"}} {
 					remote := "/incoming13"
 					if tls != nil {
@@ -85,13 +86,13 @@ func TestLoginFolderLab(t *testing.T) {
 					if code, _, stderr := ferry(args...); code != ExitOK || !strings.Contains(stderr, "Uploaded 26 files") {
 						t.Fatalf("%v: exit %d\n%s", args, code, stderr)
 					}
-					compareTrees(t, "server after put "+remote, treeOf(t, filepath.Join(srv.Root, remote)), files)
+					testutil.CompareTrees(t, "server after put "+remote, testutil.ReadTree(t, filepath.Join(srv.Root, remote)), files)
 					down := t.TempDir()
 					args = append(append([]string{"get"}, tls...), "-r", labURL(srv, remote+"/tree"), down)
 					if code, _, stderr := ferry(args...); code != ExitOK || !strings.Contains(stderr, "Downloaded 26 files") {
 						t.Fatalf("%v: exit %d\n%s", args, code, stderr)
 					}
-					compareTrees(t, "local after get "+remote, treeOf(t, down), files)
+					testutil.CompareTrees(t, "local after get "+remote, testutil.ReadTree(t, down), files)
 				}
 
 				// get -r of the login folder: everything in it, straight into
@@ -100,7 +101,7 @@ func TestLoginFolderLab(t *testing.T) {
 				if code, _, stderr := ferry("get", "-r", labURL(srv, "/"), all); code != ExitOK {
 					t.Fatalf("get -r of the login folder: exit %d\n%s", code, stderr)
 				}
-				compareTrees(t, "the login folder", treeOf(t, all), treeOf(t, srv.Root))
+				testutil.CompareTrees(t, "the login folder", testutil.ReadTree(t, all), testutil.ReadTree(t, srv.Root))
 			})
 		}
 	}

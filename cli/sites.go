@@ -64,15 +64,9 @@ func (e *env) sites(args []string) int {
 		fmt.Fprintf(e.stderr, "Deleted %q and its saved password.\n", site.Name)
 		return ExitOK
 	case "import":
-		file, found := sites.FileZillaSiteManager()
-		switch {
-		case len(args) == 2:
-			file = args[1]
-		case len(args) > 2 || !found:
-			fmt.Fprintln(e.stderr, "ferry sites import: give one file (FileZilla's sitemanager.xml, or a Ferry export); FileZilla's own is not at "+file)
+		file, ok := e.importFile(args[1:])
+		if !ok {
 			return ExitUsage
-		default:
-			fmt.Fprintf(e.stderr, "Importing FileZilla's site manager, %s.\n", file)
 		}
 		return e.sitesImport(ctx, store, sec, file)
 	case "export":
@@ -287,4 +281,19 @@ func (e *env) sitesImport(ctx context.Context, store *sites.Store, sec *sites.Se
 	im.SavePasswords(ctx, sec)
 	fmt.Fprintln(e.stderr, im.Report())
 	return ExitOK
+}
+
+// importFile is the file `ferry sites import` reads: the one named, else
+// FileZilla's own site manager where it is.
+func (e *env) importFile(args []string) (string, bool) {
+	file, found := sites.FileZillaSiteManager()
+	switch {
+	case len(args) == 1:
+		return args[0], true
+	case len(args) > 1 || !found:
+		fmt.Fprintln(e.stderr, "ferry sites import: give one file (FileZilla's sitemanager.xml, or a Ferry export); FileZilla's own is not at "+file)
+		return "", false
+	}
+	fmt.Fprintf(e.stderr, "Importing FileZilla's site manager, %s.\n", file)
+	return file, true
 }

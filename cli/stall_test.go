@@ -13,6 +13,7 @@ import (
 
 	"github.com/ferryftps/ferry/internal/ftpd"
 	"github.com/ferryftps/ferry/internal/ftpd/ftpdtest"
+	"github.com/ferryftps/ferry/internal/testutil"
 )
 
 // doubleArgs are the flags and URL for a ftpdtest server.
@@ -115,11 +116,11 @@ func TestHandshakeFirstServerCLI(t *testing.T) {
 			}
 			files := labTree()
 			local := t.TempDir()
-			writeLocal(t, local, files)
+			testutil.WriteTree(t, local, files)
 			if code, _, stderr := ferry("put", "-r", filepath.Join(local, "tree"), url("/in")); code != ExitOK {
 				t.Fatalf("put -r: exit %d\n%s", code, stderr)
 			}
-			compareTrees(t, "server after put -r", treeOf(t, filepath.Join(root, "in")), files)
+			testutil.CompareTrees(t, "server after put -r", testutil.ReadTree(t, filepath.Join(root, "in")), files)
 			if code, out, stderr := ferry("ls", url("/in/tree")); code != ExitOK || !strings.Contains(out, "zero.txt") {
 				t.Fatalf("ls: exit %d\n%s%s", code, out, stderr)
 			}
@@ -138,7 +139,7 @@ func TestHandshakeFirstServerCLI(t *testing.T) {
 			if code, _, stderr := ferry("get", "-r", url("/in/tree"), all); code != ExitOK {
 				t.Fatalf("get -r: exit %d\n%s", code, stderr)
 			}
-			compareTrees(t, "local after get -r", treeOf(t, all), files)
+			testutil.CompareTrees(t, "local after get -r", testutil.ReadTree(t, all), files)
 		})
 	}
 }

@@ -5,13 +5,13 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/ferryftps/ferry/internal/ftpslab"
+	"github.com/ferryftps/ferry/internal/testutil"
 )
 
 // labTree is a small tree: nested folders, an empty folder, an empty file,
@@ -23,58 +23,6 @@ func labTree() map[string][]byte {
 		files[fmt.Sprintf("tree/%s/f%02d.bin", []string{"a", "a/b", "c"}[i%3], i)] = data
 	}
 	return files
-}
-
-func writeLocal(t *testing.T, dir string, files map[string][]byte) {
-	t.Helper()
-	for name, data := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if strings.HasSuffix(name, "/") {
-			os.MkdirAll(p, 0o755)
-			continue
-		}
-		os.MkdirAll(filepath.Dir(p), 0o755)
-		if err := os.WriteFile(p, data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
-// treeOf reads a tree back: files with content, folders with a slash.
-func treeOf(t *testing.T, dir string) map[string][]byte {
-	t.Helper()
-	out := map[string][]byte{}
-	filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
-		if err != nil {
-			t.Fatal(err)
-		}
-		rel, _ := filepath.Rel(dir, p)
-		if rel == "." {
-			return nil
-		}
-		rel = filepath.ToSlash(rel)
-		if e.IsDir() {
-			out[rel+"/"] = nil
-			return nil
-		}
-		out[rel], err = os.ReadFile(p)
-		return err
-	})
-	return out
-}
-
-func compareTrees(t *testing.T, what string, got, want map[string][]byte) {
-	t.Helper()
-	for name, w := range want {
-		if g, ok := got[name]; !ok || !bytes.Equal(g, w) {
-			t.Errorf("%s: %s missing or different (%d bytes, want %d)", what, name, len(g), len(w))
-		}
-	}
-	for name := range got {
-		if _, ok := want[name]; !ok {
-			t.Errorf("%s: unexpected %s", what, name)
-		}
-	}
 }
 
 // TestGetPutLab runs `ferry put -r` and `ferry get -r` against every lab
@@ -97,20 +45,20 @@ func TestGetPutLab(t *testing.T) {
 			}
 			files := labTree()
 			local := t.TempDir()
-			writeLocal(t, local, files)
+			testutil.WriteTree(t, local, files)
 
 			code, stderr := ferry("put", "-r", "-j", "4", filepath.Join(local, "tree"), labURL(srv, "/incoming"))
 			if code != ExitOK || !strings.Contains(stderr, "Uploaded 26 files") {
 				t.Fatalf("put -r: exit %d\n%s", code, stderr)
 			}
-			compareTrees(t, "server after put", treeOf(t, filepath.Join(srv.Root, "incoming")), files)
+			testutil.CompareTrees(t, "server after put", testutil.ReadTree(t, filepath.Join(srv.Root, "incoming")), files)
 
 			down := t.TempDir()
 			code, stderr = ferry("get", labURL(srv, "/incoming/tree"), down, "-r") // a flag after the operands
 			if code != ExitOK || !strings.Contains(stderr, "Downloaded 26 files") {
 				t.Fatalf("get -r: exit %d\n%s", code, stderr)
 			}
-			compareTrees(t, "local after get", treeOf(t, down), files)
+			testutil.CompareTrees(t, "local after get", testutil.ReadTree(t, down), files)
 
 			// Again: everything exists. Without a terminal the default is skip.
 			code, stderr = ferry("get", "-r", labURL(srv, "/incoming/tree"), down)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ferryftps/ferry/internal/ftpd"
+	"github.com/ferryftps/ferry/internal/testutil"
 )
 
 // slow makes every copied chunk take a little while, so a test can act in
@@ -63,7 +64,7 @@ func TestPauseResumeCancel(t *testing.T) {
 				srcDir, dstPath, partPath = local, filepath.Join(d.Root, "big.bin"), filepath.Join(d.Root, "big.bin")
 				spec = Spec{Direction: Upload, Site: "s", Local: filepath.Join(local, "big.bin"), Remote: "/"}
 			}
-			writeTree(t, srcDir, map[string][]byte{"big.bin": data})
+			testutil.WriteTree(t, srcDir, map[string][]byte{"big.bin": data})
 			q := d.queue(Config{onBytes: slow})
 			id := q.Add(spec)[0]
 			until(t, "some bytes", func() bool { s, _ := q.Status(id); return s.Bytes > 1<<20 })
@@ -115,7 +116,7 @@ func TestPauseResumeCancel(t *testing.T) {
 // and Move changes it.
 func TestOrderAndMove(t *testing.T) {
 	d := startDouble(t, ftpd.Config{})
-	writeTree(t, d.Root, map[string][]byte{"a": []byte("a"), "b": []byte("b"), "c": []byte("c"), "d": []byte("d")})
+	testutil.WriteTree(t, d.Root, map[string][]byte{"a": []byte("a"), "b": []byte("b"), "c": []byte("c"), "d": []byte("d")})
 	q := d.queue(Config{Concurrency: 1})
 	q.PauseAll()
 	local := t.TempDir()
@@ -150,8 +151,8 @@ func TestOrderAndMove(t *testing.T) {
 func TestRestart(t *testing.T) {
 	d := startDouble(t, ftpd.Config{})
 	files := map[string][]byte{"tree/one.bin": bigData(3 << 20), "tree/two.bin": bigData(3<<20 + 1), "tree/small.txt": []byte("small")}
-	writeTree(t, d.Root, files)
-	writeTree(t, d.Root, map[string][]byte{"single.bin": bigData(4 << 20)})
+	testutil.WriteTree(t, d.Root, files)
+	testutil.WriteTree(t, d.Root, map[string][]byte{"single.bin": bigData(4 << 20)})
 	state := filepath.Join(t.TempDir(), "queue.json")
 	local := t.TempDir()
 
@@ -186,7 +187,7 @@ func TestRestart(t *testing.T) {
 	if f := q2.FailedJobs(); len(f) > 0 {
 		t.Fatalf("failed: %+v", f)
 	}
-	sameTree(t, "downloaded", readTree(t, local), map[string][]byte{
+	sameTree(t, "downloaded", testutil.ReadTree(t, local), map[string][]byte{
 		"tree/": nil, "tree/one.bin": files["tree/one.bin"], "tree/two.bin": files["tree/two.bin"],
 		"tree/small.txt": files["tree/small.txt"], "single.bin": bigData(4 << 20)})
 	if restCount(d) == rests {
@@ -212,7 +213,7 @@ func TestSegmentedDownload(t *testing.T) {
 			}
 			d := startDouble(t, cfg)
 			data := bigData(8<<20 + 12345)
-			writeTree(t, d.Root, map[string][]byte{"big.bin": data})
+			testutil.WriteTree(t, d.Root, map[string][]byte{"big.bin": data})
 			q := d.queue(Config{segmentMin: 1 << 20, Attempts: 20})
 			local := t.TempDir()
 			q.Add(Spec{Direction: Download, Site: "s", Remote: "/big.bin", Local: local, Size: int64(len(data))})

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/ferryftps/ferry/internal/ftpd"
+	"github.com/ferryftps/ferry/internal/testutil"
 )
 
 // TestFaults moves 200 files up and 200 down while the server cuts data
@@ -32,7 +33,7 @@ func TestFaults(t *testing.T) {
 			if f := q.FailedJobs(); len(f) > 0 {
 				t.Fatalf("failed uploads: %+v", f)
 			}
-			sameTree(t, "server after upload", readTree(t, d.Root), withDirs(withDirs(files, "tree"), "up"))
+			sameTree(t, "server after upload", testutil.ReadTree(t, d.Root), withDirs(withDirs(files, "tree"), "up"))
 			upCuts := faults.Cuts()
 
 			parent := t.TempDir()
@@ -42,7 +43,7 @@ func TestFaults(t *testing.T) {
 			if f := q.FailedJobs(); len(f) > 0 {
 				t.Fatalf("failed downloads: %+v", f)
 			}
-			sameTree(t, "downloaded tree", readTree(t, dst), withDirs(files, "tree"))
+			sameTree(t, "downloaded tree", testutil.ReadTree(t, dst), withDirs(files, "tree"))
 			entries, _ := os.ReadDir(parent)
 			if len(entries) != 1 {
 				t.Fatalf("the target's parent holds %d entries, want only the target", len(entries))

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io/fs"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/ferryftps/ferry/internal/ftpd"
 	"github.com/ferryftps/ferry/internal/ftpd/ftpdtest"
+	"github.com/ferryftps/ferry/internal/testutil"
 )
 
 // double is an in-process FTPS server with a pool per site key
@@ -57,48 +57,6 @@ func wait(t *testing.T, q *Queue) {
 	if err := q.Wait(ctx); err != nil {
 		t.Fatalf("queue did not finish: %v; totals %+v", err, q.Totals())
 	}
-}
-
-// writeTree creates files under dir: name → content.
-func writeTree(t *testing.T, dir string, files map[string][]byte) {
-	t.Helper()
-	for name, data := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
-// readTree returns every regular file under dir (slash paths) and every
-// folder (with a trailing slash, content nil).
-func readTree(t *testing.T, dir string) map[string][]byte {
-	t.Helper()
-	out := map[string][]byte{}
-	err := filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		rel = filepath.ToSlash(rel)
-		if rel == "." {
-			return nil
-		}
-		if e.IsDir() {
-			out[rel+"/"] = nil
-			return nil
-		}
-		data, err := os.ReadFile(p)
-		out[rel] = data
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
 }
 
 // sameTree fails the test unless got holds exactly want.
@@ -172,6 +130,6 @@ func writeFiles(t *testing.T, dir string, files map[string][]byte) {
 			}
 			continue
 		}
-		writeTree(t, dir, map[string][]byte{name: data})
+		testutil.WriteTree(t, dir, map[string][]byte{name: data})
 	}
 }

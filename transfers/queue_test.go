@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ferryftps/ferry/internal/ftpd"
+	"github.com/ferryftps/ferry/internal/testutil"
 )
 
 // TestTreeUpDown uploads a folder tree, downloads it back elsewhere, and
@@ -29,7 +30,7 @@ func TestTreeUpDown(t *testing.T) {
 	if f := q.FailedJobs(); len(f) > 0 {
 		t.Fatalf("failed: %+v", f)
 	}
-	sameTree(t, "uploaded tree", readTree(t, filepath.Join(d.Root, "in")), withDirs(files, "tree"))
+	sameTree(t, "uploaded tree", testutil.ReadTree(t, filepath.Join(d.Root, "in")), withDirs(files, "tree"))
 
 	dst := t.TempDir()
 	q.Add(Spec{Direction: Download, Site: "s", SiteName: "Double", Remote: "/in/tree", Local: dst, IsDir: true, Size: -1})
@@ -37,7 +38,7 @@ func TestTreeUpDown(t *testing.T) {
 	if f := q.FailedJobs(); len(f) > 0 {
 		t.Fatalf("failed: %+v", f)
 	}
-	sameTree(t, "downloaded tree", readTree(t, dst), withDirs(files, "tree"))
+	sameTree(t, "downloaded tree", testutil.ReadTree(t, dst), withDirs(files, "tree"))
 
 	for _, p := range []string{filepath.Join(d.Root, "in", "tree", "a", "file 001.bin"), filepath.Join(dst, "tree", "a", "file 001.bin")} {
 		fi, err := os.Stat(p)
@@ -70,7 +71,7 @@ func TestTreeUpDown(t *testing.T) {
 // site at once.
 func TestSingleFileAndSiteFailure(t *testing.T) {
 	d := startDouble(t, ftpd.Config{})
-	writeTree(t, d.Root, map[string][]byte{"doc.txt": []byte("hello")})
+	testutil.WriteTree(t, d.Root, map[string][]byte{"doc.txt": []byte("hello")})
 	q := d.queue(Config{})
 	dst := t.TempDir()
 	q.Add(
@@ -99,7 +100,7 @@ func TestSingleFileAndSiteFailure(t *testing.T) {
 		t.Error("a part file was left for a missing file")
 	}
 	// Retry after the file appears: it lands.
-	writeTree(t, d.Root, map[string][]byte{"missing.txt": []byte("here now")})
+	testutil.WriteTree(t, d.Root, map[string][]byte{"missing.txt": []byte("here now")})
 	for _, f := range failed {
 		if f.Name == "missing.txt" {
 			q.Retry(f.ID)

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/ferryftps/ferry/internal/ftpd"
+	"github.com/ferryftps/ferry/internal/testutil"
 )
 
 // TestHostileNames: a server lists names that would escape the target
@@ -39,7 +40,7 @@ func TestHostileNames(t *testing.T) {
 		lines = append(lines, "type=dir;modify=20240101000000; ..", "type=dir;modify=20240101000000; ../up")
 		return lines
 	}})
-	writeTree(t, d.Root, map[string][]byte{"evil/good.txt": []byte("good!")})
+	testutil.WriteTree(t, d.Root, map[string][]byte{"evil/good.txt": []byte("good!")})
 	var mu sync.Mutex
 	var msgs []string
 	q := d.queue(Config{Notify: func(m string) { mu.Lock(); msgs = append(msgs, m); mu.Unlock() }})
@@ -51,7 +52,7 @@ func TestHostileNames(t *testing.T) {
 		Spec{Direction: Download, Site: "s", Remote: "/evil/a\\..\\b", Local: dst, Size: 5})
 	wait(t, q)
 
-	sameTree(t, "target", readTree(t, dst), map[string][]byte{"evil/": nil, "evil/good.txt": []byte("good!")})
+	sameTree(t, "target", testutil.ReadTree(t, dst), map[string][]byte{"evil/": nil, "evil/good.txt": []byte("good!")})
 	entries, _ := os.ReadDir(parent)
 	if len(entries) != 1 {
 		t.Fatalf("the target's parent holds %d entries, want only the target", len(entries))
@@ -129,8 +130,8 @@ func TestConflicts(t *testing.T) {
 				if dir == Upload {
 					srcPath, dstPath = dstPath, remote
 				}
-				writeTree(t, filepath.Dir(srcPath), map[string][]byte{"f.txt": []byte(tc.src)})
-				writeTree(t, filepath.Dir(dstPath), map[string][]byte{"f.txt": []byte(tc.dst)})
+				testutil.WriteTree(t, filepath.Dir(srcPath), map[string][]byte{"f.txt": []byte(tc.src)})
+				testutil.WriteTree(t, filepath.Dir(dstPath), map[string][]byte{"f.txt": []byte(tc.dst)})
 				os.Chtimes(srcPath, tc.srcTime, tc.srcTime)
 				os.Chtimes(dstPath, tc.dstTime, tc.dstTime)
 				asked := 0
@@ -180,8 +181,8 @@ func TestConflicts(t *testing.T) {
 		local := t.TempDir()
 		for i := range 10 {
 			name := filepath.Join("dir", string(rune('a'+i))+".txt")
-			writeTree(t, d.Root, map[string][]byte{name: []byte("server")})
-			writeTree(t, local, map[string][]byte{name: []byte("local")})
+			testutil.WriteTree(t, d.Root, map[string][]byte{name: []byte("server")})
+			testutil.WriteTree(t, local, map[string][]byte{name: []byte("local")})
 		}
 		asked := 0
 		q := d.queue(Config{Resolver: resolverFunc(func(ctx context.Context, c Conflict) (Decision, error) {
@@ -213,8 +214,8 @@ func (f resolverFunc) ResolveConflict(ctx context.Context, c Conflict) (Decision
 func TestTreeUploadConflict(t *testing.T) {
 	d := startDouble(t, ftpd.Config{})
 	local := t.TempDir()
-	writeTree(t, local, map[string][]byte{"up/a.txt": []byte("new a"), "up/b.txt": []byte("new b"), "up/sub/c.txt": []byte("new c")})
-	writeTree(t, d.Root, map[string][]byte{"dst/up/a.txt": []byte("old"), "dst/up/sub/c.txt": []byte("old c!")})
+	testutil.WriteTree(t, local, map[string][]byte{"up/a.txt": []byte("new a"), "up/b.txt": []byte("new b"), "up/sub/c.txt": []byte("new c")})
+	testutil.WriteTree(t, d.Root, map[string][]byte{"dst/up/a.txt": []byte("old"), "dst/up/sub/c.txt": []byte("old c!")})
 	var asked []string
 	q := d.queue(Config{Resolver: resolverFunc(func(ctx context.Context, c Conflict) (Decision, error) {
 		asked = append(asked, fmt.Sprintf("%s %d>%d", c.Target.Path, c.Source.Size, c.Target.Size))
@@ -262,10 +263,10 @@ func TestFailedDownloadKeepsGoodFile(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			faults := &ftpd.Faults{Rate: 1, CutAfter: tc.cutAfter, Corrupt: tc.corrupt, Seed: 3}
 			d := startDouble(t, ftpd.Config{Faults: faults})
-			writeTree(t, d.Root, map[string][]byte{"f.bin": payload})
+			testutil.WriteTree(t, d.Root, map[string][]byte{"f.bin": payload})
 			local := t.TempDir()
 			good := []byte("the good copy the user already has")
-			writeTree(t, local, map[string][]byte{"f.bin": good})
+			testutil.WriteTree(t, local, map[string][]byte{"f.bin": good})
 			q := d.queue(Config{Attempts: 3, Resolver: resolverFunc(func(ctx context.Context, c Conflict) (Decision, error) {
 				return Decision{Action: Overwrite}, nil
 			})})
@@ -313,10 +314,10 @@ func TestChangedSinceListed(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			d := startDouble(t, ftpd.Config{})
-			writeTree(t, d.Root, map[string][]byte{"f.bin": tc.now})
+			testutil.WriteTree(t, d.Root, map[string][]byte{"f.bin": tc.now})
 			local := t.TempDir()
 			if tc.part != nil {
-				writeTree(t, local, map[string][]byte{"f.bin" + partSuffix: tc.part})
+				testutil.WriteTree(t, local, map[string][]byte{"f.bin" + partSuffix: tc.part})
 			}
 			q := d.queue(Config{segmentMin: 1 << 20})
 			old := time.Date(2020, 1, 2, 3, 4, 5, 0, time.UTC)

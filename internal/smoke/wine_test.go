@@ -8,7 +8,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"image"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/ferryftps/ferry/internal/ftpd"
 	"github.com/ferryftps/ferry/internal/ftpslab"
+	"github.com/ferryftps/ferry/internal/testutil"
 )
 
 // The Windows build, tried under Wine on this machine: the exe is
@@ -131,7 +131,7 @@ func TestWineCLI(t *testing.T) {
 		t.Fatalf("ferry-cli.exe version: exit %d, %q %q", code, out, errs)
 	}
 
-	files := map[string][]byte{"tree/": nil, "tree/a/": nil, "tree/a/b/": nil, "tree/empty/": nil, "tree/zero.txt": {},
+	files := testutil.Tree{"tree/": nil, "tree/a/": nil, "tree/a/b/": nil, "tree/empty/": nil, "tree/zero.txt": {},
 		"tree/Grüße.txt": []byte("hallo\n"), "tree/a/one.bin": bytes.Repeat([]byte{1}, 70_000), "tree/a/b/two.bin": bytes.Repeat([]byte{2}, 3000)}
 	for _, kind := range []ftpslab.Kind{ftpslab.VsftpdExplicit, ftpslab.VsftpdImplicit, ftpslab.ProftpdExplicit, ftpslab.ProftpdImplicit} {
 		t.Run(string(kind), func(t *testing.T) {
@@ -139,18 +139,18 @@ func TestWineCLI(t *testing.T) {
 			url := labURL(srv)
 			flags := []string{"--password-stdin", "--fingerprint", "sha256:" + fingerprintHex(srv.Cert.Raw)}
 			local := t.TempDir()
-			writeFiles(t, local, files)
+			testutil.WriteTree(t, local, files)
 			args := append(append([]string{"put"}, flags...), "-r", winPath(filepath.Join(local, "tree")), url+"/up")
 			if code, _, errs := w.cli(srv.Password+"\n", env, args...); code != 0 {
 				t.Fatalf("put -r: exit %d\n%s", code, errs)
 			}
-			compareFiles(t, "the server after put -r", readFiles(t, filepath.Join(srv.Root, "up")), files)
+			testutil.CompareTrees(t, "the server after put -r", testutil.ReadTree(t, filepath.Join(srv.Root, "up")), files)
 			down := t.TempDir()
 			args = append(append([]string{"get"}, flags...), "-r", url+"/up/tree", winPath(down))
 			if code, _, errs := w.cli(srv.Password+"\n", env, args...); code != 0 {
 				t.Fatalf("get -r: exit %d\n%s", code, errs)
 			}
-			compareFiles(t, "this computer after get -r", readFiles(t, down), files)
+			testutil.CompareTrees(t, "this computer after get -r", testutil.ReadTree(t, down), files)
 			if code, out, errs := w.cli(srv.Password+"\n", env, append(append([]string{"ls"}, flags...), url+"/up/tree")...); code != 0 || !strings.Contains(out, "zero.txt") {
 				t.Fatalf("ls: exit %d\n%s%s", code, out, errs)
 			}
@@ -282,57 +282,4 @@ func labURL(s *ftpslab.Server) string {
 func fingerprintHex(der []byte) string {
 	sum := sha256.Sum256(der)
 	return hex.EncodeToString(sum[:])
-}
-
-// writeFiles lays out files ("dir/" for a folder) under dir.
-func writeFiles(t *testing.T, dir string, files map[string][]byte) {
-	t.Helper()
-	for name, data := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if strings.HasSuffix(name, "/") {
-			os.MkdirAll(p, 0o755)
-			continue
-		}
-		os.MkdirAll(filepath.Dir(p), 0o755)
-		if err := os.WriteFile(p, data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
-// readFiles reads a tree back as writeFiles lays it out.
-func readFiles(t *testing.T, dir string) map[string][]byte {
-	t.Helper()
-	out := map[string][]byte{}
-	filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		if rel == "." {
-			return nil
-		}
-		rel = filepath.ToSlash(rel)
-		if e.IsDir() {
-			out[rel+"/"] = nil
-			return nil
-		}
-		out[rel], err = os.ReadFile(p)
-		return err
-	})
-	return out
-}
-
-func compareFiles(t *testing.T, what string, got, want map[string][]byte) {
-	t.Helper()
-	for name, w := range want {
-		if g, ok := got[name]; !ok || !bytes.Equal(g, w) {
-			t.Errorf("%s: %s missing or different (%d bytes, want %d)", what, name, len(g), len(w))
-		}
-	}
-	for name := range got {
-		if _, ok := want[name]; !ok {
-			t.Errorf("%s: unexpected %s", what, name)
-		}
-	}
 }
