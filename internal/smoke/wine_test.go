@@ -267,8 +267,23 @@ func TestWineApp(t *testing.T) {
 	}
 	t.Logf("window %s at %v; screenshot %s", win, r, p)
 	if _, n := findColor(img, r, primary, 12); n <= 200 {
-		t.Errorf("the demo's certificate prompt did not show under Wine (see %s)", p)
+		t.Fatalf("the demo's certificate prompt did not show under Wine (see %s)", p)
 	}
+
+	// Cancel the prompt; type "This PC" in the local path bar: the drives.
+	x.xdo("windowfocus", "--sync", win)
+	x.xdo("key", "Escape")
+	time.Sleep(time.Second)
+	x.xdo("mousemove", "--window", win, "380", "101", "click", "1")
+	x.xdo("key", "ctrl+a")
+	x.xdo("type", "This PC")
+	x.xdo("key", "Return")
+	time.Sleep(3 * time.Second)
+	drives := filepath.Join(shotsDir(), "windows-drives.png")
+	if err := savePNG(drives, x.capture(), r); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("the folder of drives: %s", drives)
 }
 
 func labURL(s *ftpslab.Server) string {

@@ -89,7 +89,11 @@ func (l LocalFS) Home(context.Context) (string, error) {
 }
 
 // List lists dir. Entries that vanish while it is being read are skipped.
+// On Windows the folder above the drives ("This PC") lists the drives.
 func (LocalFS) List(ctx context.Context, dir string) (Listing, error) {
+	if v := localVolumes; v.root != "" && dir == v.root {
+		return v.listing()
+	}
 	f, err := os.Open(dir)
 	if err != nil {
 		return Listing{}, err
@@ -125,11 +129,25 @@ func (LocalFS) List(ctx context.Context, dir string) (Listing, error) {
 	}
 }
 
-// Join joins with the OS separator.
-func (LocalFS) Join(dir, name string) string { return filepath.Join(dir, name) }
+// Join joins with the OS separator. A drive listed in the folder of
+// drives is its own path.
+func (LocalFS) Join(dir, name string) string {
+	if v := localVolumes; v.root != "" && dir == v.root {
+		return name
+	}
+	return filepath.Join(dir, name)
+}
 
-// Parent returns the enclosing folder.
+// Parent returns the enclosing folder: on Windows a drive's root has the
+// folder of drives above it, which has nothing above it.
 func (LocalFS) Parent(dir string) (string, bool) {
+	v := localVolumes
+	if v.root != "" && dir == v.root {
+		return "", false
+	}
+	if up, ok := v.above(dir); ok {
+		return up, true
+	}
 	p := filepath.Dir(dir)
 	return p, p != dir
 }
@@ -138,6 +156,9 @@ func (LocalFS) Parent(dir string) (string, bool) {
 // folder.
 func (l LocalFS) Clean(typed string) (string, error) {
 	p := strings.TrimSpace(typed)
+	if v := localVolumes; v.root != "" && strings.EqualFold(p, v.root) {
+		return v.root, nil
+	}
 	if p == "~" || strings.HasPrefix(p, "~/") || strings.HasPrefix(p, `~\`) {
 		home, err := l.Home(context.Background())
 		if err != nil {
@@ -165,7 +186,7 @@ func (LocalFS) Rename(_ context.Context, from, to string) error {
 // Delete removes a file or link, or a folder and everything in it. Links
 // are removed, never followed.
 func (l LocalFS) Delete(_ context.Context, p string, isDir bool) error {
-	if _, ok := l.Parent(p); !ok {
+	if _, ok := l.Parent(p); !ok || isVolumeRoot(p) {
 		return &fs.PathError{Op: "delete", Path: p, Err: errors.New("refusing to delete the root folder")}
 	}
 	if isDir {
