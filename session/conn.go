@@ -328,6 +328,11 @@ func (c *Conn) Stat(ctx context.Context, p string) (FileInfo, error) {
 	if p == "/" {
 		return FileInfo{Name: "/", IsDir: true}, nil
 	}
+	if p == c.LoginDir() {
+		// The folder the server put us in: no need to list its parent,
+		// which the user may not be allowed to see.
+		return FileInfo{Name: path.Base(p), IsDir: true}, nil
+	}
 	if _, ok := c.Features()["MLST"]; ok {
 		var e *ftp.Entry
 		err := c.run(ctx, "look up", func() (err error) {

@@ -146,6 +146,10 @@ type dialer struct {
 	loginDir  string // the folder the server put us in after login (PWD)
 	// loginBy is when connecting, securing and logging in must be done.
 	loginBy time.Time
+	// dials ends when the connection is aborted: a data connection still
+	// connecting (a firewall dropping packets to a passive port) ends too.
+	dials     context.Context
+	stopDials context.CancelFunc
 }
 
 func clientCertName(c *tls.Certificate) string {
@@ -210,6 +214,7 @@ func (d *dialer) dial(ctx context.Context, user, password string) (*Conn, error)
 	// Connecting, securing and logging in are one step under one deadline:
 	// a server that trickles its greeting a byte at a time cannot hold us.
 	d.loginBy = time.Now().Add(d.cfg.timeout())
+	d.dials, d.stopDials = context.WithCancel(context.Background())
 	// Abort the dial (a blocking read of the greeting, a handshake) when ctx ends.
 	stop := context.AfterFunc(ctx, d.abort)
 	defer stop()
@@ -316,6 +321,11 @@ func (d *dialer) fail(ctx context.Context, op string, err error) error {
 	d.mu.Lock()
 	asked := d.certAsked
 	d.mu.Unlock()
+	var rh tls.RecordHeaderError
+	if d.cfg.Encryption == Implicit && errors.As(err, &rh) && bytes.HasPrefix(rh.RecordHeader[:], []byte("220")) {
+		// A plain-text greeting where TLS was due: an explicit FTPS server.
+		return &Error{Op: op, Path: d.cfg.addr(), Kind: ErrNotImplicit, Err: err}
+	}
 	var oe *net.OpError
 	if asked && errors.As(err, &oe) && oe.Op == "remote error" {
 		// The server asked for a client certificate and then sent an alert
@@ -513,12 +523,12 @@ func (d *dialer) dialData(network, address string) (net.Conn, error) {
 	// jlaffaye/ftp gives no context here; the control socket's abort also
 	// aborts data connections through dataRaws.
 	timeout := d.cfg.timeout()
-	raw, err := d.dialTCP(context.Background(), network, address, time.Now().Add(timeout))
+	raw, err := d.dialTCP(d.dials, network, address, time.Now().Add(timeout))
 	if err != nil {
 		if isTimeout(err) {
 			err = &timeoutError{step: "opening a data connection", after: timeout, err: err}
 		}
-		return nil, fmt.Errorf("opening a data connection to %s: %w", address, err)
+		return nil, &dataDialError{addr: address, err: err}
 	}
 	rate, window := d.cfg.minSpeed()
 	d.mu.Lock()
@@ -557,6 +567,9 @@ func (d *dialer) forget(raw *rawConn) {
 
 // abort closes the control socket and every open data socket at once.
 func (d *dialer) abort() {
+	if d.stopDials != nil {
+		d.stopDials()
+	}
 	d.mu.Lock()
 	raws := make([]*rawConn, 0, len(d.dataRaws)+1)
 	if d.raw != nil {

@@ -36,6 +36,13 @@ var (
 	ErrTimeout = errors.New("the server stopped answering (timed out)")
 	// ErrDataConnection: the data connection could not be opened or broke.
 	ErrDataConnection = errors.New("the data connection failed")
+	// ErrUnreachable: nothing answered at the server's address and port
+	// (connection refused, no such host, no route). Not a lost connection:
+	// there never was one.
+	ErrUnreachable = errors.New("the server could not be reached: nothing answers at that address and port")
+	// ErrNotImplicit: an implicit FTPS (ftps://) connection met a server
+	// that greets in plain text, as explicit FTPS servers do.
+	ErrNotImplicit = errors.New("the server answered in plain text, not TLS: it speaks explicit FTPS (AUTH TLS), so use ftpes:// (port 21)")
 	// ErrUnsupported: the server does not offer this command.
 	ErrUnsupported = errors.New("the server does not support this")
 )
@@ -103,6 +110,12 @@ func classify(op, path string, err error) error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
+	// A stall says more than the server's reply to the transfer we broke
+	// off (426), which comes with it.
+	var st *StalledError
+	if errors.As(err, &st) {
+		return &Error{Op: op, Path: path, Kind: ErrTimeout, Err: st}
+	}
 	var ce *CertificateError
 	var tr *TLSRequiredError
 	var se *Error
@@ -120,11 +133,33 @@ func classify(op, path string, err error) error {
 		e.Kind = nil
 	case errors.Is(err, ErrTimeout), errors.As(err, &ne) && ne.Timeout():
 		e.Kind = ErrTimeout
+	case errors.As(err, new(*dataDialError)):
+		e.Kind = ErrDataConnection
+	case unreachable(err):
+		e.Kind = ErrUnreachable
 	case broken(err):
 		e.Kind = ErrConnectionLost
 	}
 	return e
 }
+
+// unreachable reports whether err is a connect that failed: no such host,
+// connection refused, no route.
+func unreachable(err error) bool {
+	var oe *net.OpError
+	return errors.As(err, new(*net.DNSError)) || errors.As(err, &oe) && oe.Op == "dial"
+}
+
+// dataDialError: a data connection could not be opened.
+type dataDialError struct {
+	addr string
+	err  error
+}
+
+func (e *dataDialError) Error() string {
+	return "opening a data connection to " + e.addr + ": " + e.err.Error()
+}
+func (e *dataDialError) Unwrap() error { return e.err }
 
 // broken reports whether err means the connection itself failed: EOF, a
 // reset, an aborted socket, a TLS framing error or alert (vsftpd writes a

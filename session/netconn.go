@@ -28,6 +28,7 @@ import (
 type rawConn struct {
 	net.Conn
 	aborted atomic.Bool
+	stalled atomic.Bool // the minimum speed was not kept: cut, never closed politely
 
 	mu       sync.Mutex
 	step     string        // what the armed deadline is for ("login", ...)
@@ -65,20 +66,21 @@ func (c *rawConn) watchSpeed(rate int64, window time.Duration) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.speed = &speedWindow{rate: rate, window: window, start: time.Now()}
+	c.speed = &speedWindow{rate: rate, window: window}
 }
 
 func (c *rawConn) Read(p []byte) (int, error) {
 	for {
 		sw := c.speedRule()
 		if sw != nil {
-			c.Conn.SetReadDeadline(sw.end())
+			c.Conn.SetReadDeadline(sw.begin(time.Now()))
 		}
 		n, err := c.Conn.Read(p)
 		if sw == nil {
 			return n, c.classify(err)
 		}
 		if serr := sw.moved(n, time.Now()); serr != nil {
+			c.stalled.Store(true)
 			return n, serr
 		}
 		if n > 0 || !isTimeout(err) || c.aborted.Load() {
@@ -93,7 +95,7 @@ func (c *rawConn) Write(p []byte) (int, error) {
 	for {
 		sw := c.speedRule()
 		if sw != nil {
-			c.Conn.SetWriteDeadline(sw.end())
+			c.Conn.SetWriteDeadline(sw.begin(time.Now()))
 		}
 		n, err := c.Conn.Write(p[written:])
 		written += n
@@ -101,6 +103,7 @@ func (c *rawConn) Write(p []byte) (int, error) {
 			return written, c.classify(err)
 		}
 		if serr := sw.moved(n, time.Now()); serr != nil {
+			c.stalled.Store(true)
 			return written, serr
 		}
 		if err == nil || !isTimeout(err) || c.aborted.Load() {
@@ -164,9 +167,17 @@ type speedWindow struct {
 	bytes int64
 }
 
-func (s *speedWindow) end() time.Time {
+// begin is called as a read or write starts, and returns when the window
+// ends. Only time spent waiting on the peer counts: the first window opens
+// at the first read or write (not when the connection opened: a server
+// may take its time before its 150 reply), and a window that ran out while
+// nobody was reading or writing (the local side was busy) starts afresh.
+func (s *speedWindow) begin(now time.Time) time.Time {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if end := s.start.Add(s.window); s.start.IsZero() || !now.Before(end) {
+		s.start, s.bytes = now, 0
+	}
 	return s.start.Add(s.window)
 }
 
@@ -329,6 +340,13 @@ func (c *dataConn) Write(p []byte) (int, error) {
 func (c *dataConn) Close() error {
 	c.closeOnce.Do(func() {
 		if c.raw.aborted.Load() {
+			return
+		}
+		if c.raw.stalled.Load() {
+			// A stalled transfer is broken off, never ended with
+			// close_notify: the server must not keep a truncated upload
+			// as if it were complete.
+			c.raw.Abort()
 			return
 		}
 		complete := false

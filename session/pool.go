@@ -79,7 +79,9 @@ func (p *Pool) Browse(ctx context.Context) (*Conn, error) {
 		return c, nil
 	}
 	if c != nil {
-		c.Close()
+		// Broken: it needs no QUIT, and closing may wait for an operation
+		// still winding down on it. Nobody waits for that here.
+		go c.Close()
 	}
 	c, err := p.redial(ctx)
 	if err != nil {
@@ -147,7 +149,7 @@ func (p *Pool) take(ctx context.Context) (*Conn, error) {
 		if !c.Broken() {
 			return c, nil
 		}
-		c.Close()
+		go c.Close() // broken: see Browse
 		if err := ctx.Err(); err != nil {
 			<-p.slots
 			return nil, err

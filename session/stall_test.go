@@ -331,3 +331,49 @@ func TestCancelBreaksConnection(t *testing.T) {
 		t.Errorf("the cancelled listing: %v", err)
 	}
 }
+
+// TestRefusalsAreNotLost: a port nothing listens on is unreachable (not a
+// lost connection, and not dialled again), and ftps:// to a server that
+// greets in plain text says to use ftpes://.
+func TestRefusalsAreNotLost(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	_, err = Dial(testCtx(t), DialConfig{Host: "127.0.0.1", Port: port, Encryption: Explicit, Timeout: 5 * time.Second}, "alice", "x")
+	if !errors.Is(err, ErrUnreachable) || errors.Is(err, ErrConnectionLost) {
+		t.Errorf("a closed port: %v, want ErrUnreachable (and not ErrConnectionLost)", err)
+	}
+	s, cert := startDouble(t, ftpd.Config{}) // explicit: greets in plain text
+	_, err = Dial(testCtx(t), DialConfig{Host: "127.0.0.1", Port: s.Port(), Encryption: Implicit, VerifyServer: pinnedTo(cert), Timeout: 5 * time.Second}, "alice", "double-secret")
+	if !errors.Is(err, ErrNotImplicit) || !strings.Contains(err.Error(), "ftpes://") {
+		t.Errorf("ftps:// to an explicit server: %v, want ErrNotImplicit naming ftpes://", err)
+	}
+}
+
+// TestSlowStartIsNotAStall: the minimum speed counts only time spent
+// waiting on the server: a download read late (the 150 reply was slow, or
+// the local side busy) is not a stall.
+func TestSlowStartIsNotAStall(t *testing.T) {
+	root := t.TempDir()
+	data := bytes.Repeat([]byte("z"), 8<<10)
+	if err := os.WriteFile(filepath.Join(root, "f"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, cert := startDouble(t, ftpd.Config{Root: root})
+	c := dialDouble(t, s, Explicit, cert, DialConfig{MinSpeed: 1024, MinSpeedTime: 200 * time.Millisecond})
+	r, err := c.Retr(testCtx(t), "/f", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(500 * time.Millisecond) // longer than the window, reading nothing
+	got, err := io.ReadAll(r)
+	if cerr := r.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil || !bytes.Equal(got, data) {
+		t.Fatalf("a download read late: %d bytes, %v", len(got), err)
+	}
+}

@@ -42,6 +42,10 @@ func Explain(err error) string {
 		return sentence(err.Error()) // they say what to do
 	case errors.Is(err, session.ErrTimeout):
 		return sentence(err.Error()) + " Check that the server is up, then try again; a slow server may need a longer timeout."
+	case errors.Is(err, session.ErrNotImplicit):
+		return sentence(err.Error()) // it names ftpes://
+	case errors.Is(err, session.ErrUnreachable):
+		return sentence(err.Error()) + " Check the address and port, and that the server is up, then connect again."
 	case errors.Is(err, session.ErrConnectionLost):
 		return sentence(err.Error()) + " Check the address and port and that the server is up, then connect again."
 	}

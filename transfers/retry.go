@@ -66,6 +66,7 @@ func (q *Queue) backoff(ctx context.Context, n int) bool {
 func retryable(err error) bool {
 	var ne interface{ Timeout() bool }
 	return errors.Is(err, session.ErrConnectionLost) || errors.Is(err, session.ErrTimeout) ||
+		errors.Is(err, session.ErrUnreachable) ||
 		errors.Is(err, session.ErrDataConnection) || errors.Is(err, session.ErrTLSReuse) ||
 		errors.Is(err, errIncomplete) || errors.Is(err, errChecksum) ||
 		errors.As(err, &ne) && ne.Timeout()
@@ -78,7 +79,8 @@ func siteFatal(err error) bool {
 	return errors.Is(err, session.ErrAuth) || errors.Is(err, trust.ErrCertUntrusted) ||
 		errors.Is(err, trust.ErrCertChanged) || errors.Is(err, trust.ErrCertRejected) ||
 		errors.Is(err, session.ErrTLSRequired) || errors.As(err, &tr) ||
-		errors.Is(err, session.ErrClientCertRefused) || errors.Is(err, session.ErrPoolClosed)
+		errors.Is(err, session.ErrClientCertRefused) || errors.Is(err, session.ErrPoolClosed) ||
+		errors.Is(err, session.ErrNotImplicit)
 }
 
 // absent reports whether err says a remote file does not exist. Servers
