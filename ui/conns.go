@@ -30,9 +30,10 @@ type conns struct {
 	// the settings ask for (nil: the defaults).
 	deadlines func() (timeout time.Duration, minSpeed int64, minSpeedTime time.Duration)
 
-	mu    sync.Mutex
-	open  map[string]*server
-	known map[string]known // quick-connect sites seen this run: site and password, in memory only
+	mu         sync.Mutex
+	open       map[string]*server
+	known      map[string]known         // quick-connect sites seen this run: site and password, in memory only
+	connecting map[string]chan struct{} // a token per site key, held while it connects (lockKey)
 }
 
 // server is one connected site.
@@ -74,6 +75,14 @@ func siteName(s sites.Site) string { return s.DisplayName() }
 // its pool. A site already open is reused unless its settings changed.
 func (c *conns) Connect(ctx context.Context, site sites.Site, password string) (*server, error) {
 	key := site.Key()
+	// One connect per site at a time: the workers of jobs restored for one
+	// saved site share one pool and one password question, instead of each
+	// opening a pool and the last closing the others'.
+	unlock, err := c.lockKey(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	c.mu.Lock()
 	if s, ok := c.open[key]; ok && s.site == site {
 		c.mu.Unlock()
@@ -118,6 +127,27 @@ func (c *conns) Connect(ctx context.Context, site sites.Site, password string) (
 	}
 	c.mu.Unlock()
 	return s, nil
+}
+
+// lockKey takes the connect token of a site key, waiting as long as ctx
+// allows.
+func (c *conns) lockKey(ctx context.Context, key string) (unlock func(), err error) {
+	c.mu.Lock()
+	if c.connecting == nil {
+		c.connecting = map[string]chan struct{}{}
+	}
+	token, ok := c.connecting[key]
+	if !ok {
+		token = make(chan struct{}, 1)
+		c.connecting[key] = token
+	}
+	c.mu.Unlock()
+	select {
+	case token <- struct{}{}:
+		return func() { <-token }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 // password finds a site's password: remembered this run, else as
