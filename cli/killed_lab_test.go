@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
@@ -25,8 +23,7 @@ func TestKilledSessionsLab(t *testing.T) {
 	for _, kind := range []ftpslab.Kind{ftpslab.VsftpdExplicit, ftpslab.VsftpdImplicit} {
 		t.Run(string(kind), func(t *testing.T) {
 			srv := ftpslab.Start(t, kind, ftpslab.Options{NoChroot: true})
-			sum := sha256.Sum256(srv.Cert.Raw)
-			conn := []string{"--password-stdin", "--fingerprint", "sha256:" + hex.EncodeToString(sum[:])}
+			conn := []string{"--password-stdin", "--fingerprint", srv.FingerprintFlag()}
 			files := killTree()
 			ferry := func(args ...string) (int, string, int) {
 				t.Helper()

@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"os"
 	"path/filepath"
 	"strings"
@@ -31,8 +29,7 @@ func TestLoginFolderLab(t *testing.T) {
 				if !chroot && srv.Home == "/" {
 					t.Fatalf("a server without chroot reports its home as /")
 				}
-				sum := sha256.Sum256(srv.Cert.Raw)
-				conn := []string{"--password-stdin", "--fingerprint", "sha256:" + hex.EncodeToString(sum[:])}
+				conn := []string{"--password-stdin", "--fingerprint", srv.FingerprintFlag()}
 				ferry := func(args ...string) (int, string, string) {
 					t.Helper()
 					code, stdout, stderr := run(t, srv.Password+"\n", append(args[:1:1], append(conn, args[1:]...)...)...)

@@ -2,8 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -33,8 +31,7 @@ func TestGetPutLab(t *testing.T) {
 	for _, kind := range ftpslab.Kinds() {
 		t.Run(string(kind), func(t *testing.T) {
 			srv := ftpslab.Start(t, kind)
-			sum := sha256.Sum256(srv.Cert.Raw)
-			conn := []string{"--password-stdin", "--fingerprint", "sha256:" + hex.EncodeToString(sum[:])}
+			conn := []string{"--password-stdin", "--fingerprint", srv.FingerprintFlag()}
 			ferry := func(args ...string) (int, string) {
 				t.Helper()
 				code, _, stderr := run(t, srv.Password+"\n", append(args[:1:1], append(conn, args[1:]...)...)...)

@@ -55,11 +55,12 @@ func (q *Queue) listRemote(ctx context.Context, c *session.Conn, j *Job, d *dirT
 		// On a disk that does not tell names apart by case (Windows,
 		// macOS), the second of "A.txt" and "a.txt" would overwrite the
 		// first: keep the first, say so of the second.
-		if other, dup := kept[session.LocalKey(e.Name)]; dup {
+		key := session.LocalKey(e.Name)
+		if other, dup := kept[key]; dup {
 			q.skip(j, fmt.Sprintf("%s: %q and %q differ only in case, which this computer's disk does not tell apart: %q was skipped", dir, other, e.Name, e.Name))
 			continue
 		}
-		kept[session.LocalKey(e.Name)] = e.Name
+		kept[key] = e.Name
 		rel := joinRel(d.rel, e.Name)
 		if e.IsDir {
 			dirs = append(dirs, dirTask{rel: rel})

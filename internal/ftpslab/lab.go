@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"crypto/x509"
+	"encoding/hex"
 	"fmt"
 	"math/rand/v2"
 	"net"
@@ -111,6 +112,13 @@ func (s *Server) Addr() string { return net.JoinHostPort(s.Host, strconv.Itoa(s.
 
 // Fingerprint is the SHA-256 of the server certificate's DER bytes.
 func (s *Server) Fingerprint() [32]byte { return sha256.Sum256(s.Cert.Raw) }
+
+// FingerprintFlag is the --fingerprint value that trusts exactly this
+// server's certificate: "sha256:HEX".
+func (s *Server) FingerprintFlag() string {
+	sum := s.Fingerprint()
+	return "sha256:" + hex.EncodeToString(sum[:])
+}
 
 // Output returns what the server printed and logged so far, for test failures.
 func (s *Server) Output() string {

@@ -137,7 +137,7 @@ func TestWineCLI(t *testing.T) {
 		t.Run(string(kind), func(t *testing.T) {
 			srv := ftpslab.Start(t, kind, ftpslab.Options{NoChroot: true})
 			url := labURL(srv)
-			flags := []string{"--password-stdin", "--fingerprint", "sha256:" + fingerprintHex(srv.Cert.Raw)}
+			flags := []string{"--password-stdin", "--fingerprint", srv.FingerprintFlag()}
 			local := t.TempDir()
 			testutil.WriteTree(t, local, files)
 			args := append(append([]string{"put"}, flags...), "-r", winPath(filepath.Join(local, "tree")), url+"/up")
@@ -162,7 +162,7 @@ func TestWineCLI(t *testing.T) {
 		if code, _, errs := w.cli(srv.Password+"\n", env, "sites", "add", "Lab", labURL(srv), "--password-stdin"); code != 0 {
 			t.Fatalf("sites add: exit %d\n%s", code, errs)
 		}
-		flags := []string{"--fingerprint", "sha256:" + fingerprintHex(srv.Cert.Raw)}
+		flags := []string{"--fingerprint", srv.FingerprintFlag()}
 		os.WriteFile(filepath.Join(srv.Root, "from-the-keyring.txt"), []byte("x"), 0o644)
 		code, out, errs := w.cli("", env, append(append([]string{"ls"}, flags...), "site:Lab")...)
 		if code != 0 || !strings.Contains(out, "from-the-keyring.txt") {
