@@ -54,7 +54,7 @@ if command -v Xvfb >/dev/null && command -v xdotool >/dev/null; then
 	for n in $(seq 140 180); do
 		if [ ! -e "/tmp/.X11-unix/X$n" ] && [ ! -e "/tmp/.X$n-lock" ]; then display=":$n"; break; fi
 	done
-	Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
+	Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp -noreset >/dev/null 2>&1 &
 	xvfb=$!
 	export DISPLAY=$display FERRY_CONFIG_DIR="$work/config" XDG_CONFIG_HOME="$work/xdg"
 	for _ in $(seq 1 50); do xdotool getmouselocation >/dev/null 2>&1 && break; sleep 0.1; done

@@ -195,7 +195,10 @@ func startApp(t *testing.T, x *xserver, env []string, args ...string) *app {
 			t.Logf("ferry's output:\n%s", a.out.String())
 		}
 	})
-	a.win = x.findWindow("Ferry")
+	if a.win = x.findWindow("Ferry", a.done); a.win == "" {
+		<-a.done
+		t.Fatalf("ferry exited (%v) before showing its window; its output:\n%s", a.cmd.ProcessState, a.out.String())
+	}
 	a.rect = x.geometry(a.win)
 	t.Logf("window %s at %v after %s", a.win, a.rect, time.Since(a.start).Round(time.Millisecond))
 	if a.rect.Dx() != winW || a.rect.Dy() != winH {

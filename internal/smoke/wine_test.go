@@ -243,7 +243,7 @@ func TestWineApp(t *testing.T) {
 	})
 	var win string
 	for deadline := time.Now().Add(90 * time.Second); win == "" && time.Now().Before(deadline); time.Sleep(500 * time.Millisecond) {
-		win = x.findWindow("Ferry")
+		win = x.findWindow("Ferry", done)
 		select {
 		case <-done:
 			t.Fatalf("ferry.exe -demo exited: %s", out.String())

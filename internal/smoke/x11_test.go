@@ -31,7 +31,10 @@ type xserver struct {
 
 // startX starts Xvfb 1280x800x24 on a free display and stops it, by its
 // pid, when the test ends. It tries a few displays: a number free a moment
-// ago can be taken before Xvfb locks it.
+// ago can be taken before Xvfb locks it. -noreset: by default Xvfb resets
+// itself when its last client disconnects, and drops any client that
+// connects during the reset, so the app, started just after the readiness
+// check's xdotool left, failed "X11: Failed to open display" now and then.
 func startX(t *testing.T) *xserver {
 	t.Helper()
 	for n := 90; n <= 130; n++ {
@@ -40,7 +43,7 @@ func startX(t *testing.T) *xserver {
 		}
 		display := ":" + strconv.Itoa(n)
 		var out syncBuffer
-		cmd := exec.Command("Xvfb", display, "-screen", "0", "1280x800x24", "-nolisten", "tcp")
+		cmd := exec.Command("Xvfb", display, "-screen", "0", "1280x800x24", "-nolisten", "tcp", "-noreset")
 		cmd.Stdout, cmd.Stderr = &out, &out
 		if err := cmd.Start(); err != nil {
 			t.Fatalf("starting Xvfb: %v", err)
@@ -134,11 +137,17 @@ func (x *xserver) output(timeout time.Duration, name string, args ...string) (st
 }
 
 // findWindow waits (up to 30 s) for a window titled exactly title and
-// returns its id.
-func (x *xserver) findWindow(title string) string {
+// returns its id; it gives up at once, returning "", when exited is closed
+// (the program that was to show it has ended).
+func (x *xserver) findWindow(title string, exited <-chan struct{}) string {
 	x.t.Helper()
 	var last error
 	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		select {
+		case <-exited:
+			return ""
+		default:
+		}
 		out, err := x.output(5*time.Second, "xdotool", "search", "--onlyvisible", "--name", "^"+title+"$")
 		if f := strings.Fields(out); err == nil && len(f) > 0 {
 			return f[0]
