@@ -40,7 +40,7 @@ func TestMain(m *testing.M) {
 // their own goroutine, which would race with the test's; so uido posts it
 // to a queue that the test goroutine runs while it waits (deliverHere).
 type fixture struct {
-	t           *testing.T
+	t           testing.TB
 	w           fyne.Window
 	q           chan func()
 	drag        *DragController
@@ -57,7 +57,7 @@ type transfer struct {
 	targetDir string
 }
 
-func setup(t *testing.T, left, right FS) *fixture {
+func setup(t testing.TB, left, right FS) *fixture {
 	t.Helper()
 	test.NewTempApp(t)
 	f := &fixture{t: t, q: make(chan func(), 1<<14)}
