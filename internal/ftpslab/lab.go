@@ -77,6 +77,9 @@ type Options struct {
 	// real root. The zero value chroots the user to Root, so "/" is the
 	// login folder. vsftpd, ProFTPD and Pure-FTPd all support it.
 	NoChroot bool
+	// MaxPerIP, when above 0, is how many connections the server accepts
+	// from one address (vsftpd's max_per_ip); it refuses more with 421.
+	MaxPerIP int
 }
 
 // Server is a running lab server. Its fields are read-only.
@@ -234,7 +237,7 @@ func launch(kind Kind, o Options, dir string) (*Server, error) {
 	p := params{
 		Dir: dir, Root: confRoot, NoChroot: o.NoChroot, Empty: empty, Cert: files.cert, Key: files.key, ClientCA: files.ca,
 		Port: ports[0], PasvMin: ports[1], PasvMax: ports[len(ports)-1],
-		Implicit: kind.Implicit(), UID: uid, GID: gid, User: User, Password: Password,
+		Implicit: kind.Implicit(), UID: uid, GID: gid, User: User, Password: Password, MaxPerIP: o.MaxPerIP,
 		ModulePath: filepath.Join(LabDir(), "root/usr/lib/proftpd"),
 	}
 	cmd, err := command(kind, p)
@@ -380,6 +383,7 @@ type params struct {
 	UID, GID                              int
 	User, Password                        string
 	ModulePath                            string
+	MaxPerIP                              int
 }
 
 func command(kind Kind, p params) (*exec.Cmd, error) {
