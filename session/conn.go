@@ -221,7 +221,7 @@ func (c *Conn) List(ctx context.Context, dir string) (Listing, error) {
 // line that no entry accounts for is unreadable. It also takes the
 // permissions, which the library does not keep, from the raw line.
 func buildListing(entries []*ftp.Entry, raw []byte) Listing {
-	var l Listing
+	l := Listing{Entries: make([]FileInfo, 0, len(entries))}
 	lines := strings.Split(strings.ReplaceAll(string(raw), "\r\n", "\n"), "\n")
 	j := 0
 	for _, line := range lines {

@@ -227,8 +227,10 @@ func (p *Pane) afterView() {
 			files++
 			size += e.Size
 		}
-		if _, ok := p.sel[e.Name]; ok {
-			sel[e.Name] = sizeOf(e.Entry)
+		if len(p.sel) > 0 {
+			if _, ok := p.sel[e.Name]; ok {
+				sel[e.Name] = sizeOf(e.Entry)
+			}
 		}
 		if p.selectAfter != "" && e.Name == p.selectAfter {
 			target = i

@@ -117,23 +117,25 @@ func (r *row) CreateRenderer() fyne.WidgetRenderer {
 
 // show fills the row for view index id.
 func (r *row) show(id int, e *Entry, selected, cursor, drop bool) {
+	// The fields are set, not Set*: the one r.Refresh below refreshes
+	// every cell, and a Set* would lay out and shape each label's text a
+	// second time (half of what a refresh of the list costs).
 	r.id, r.name = id, e.Name
 	switch {
 	case e.IsLink:
-		r.icon.SetResource(theme.MailForwardIcon())
+		r.icon.Resource = theme.MailForwardIcon()
 	case e.IsDir:
-		r.icon.SetResource(theme.FolderIcon())
+		r.icon.Resource = theme.FolderIcon()
 	default:
-		r.icon.SetResource(theme.FileIcon())
+		r.icon.Resource = theme.FileIcon()
 	}
-	r.label.SetText(e.Name)
-	if e.IsDir {
-		r.size.SetText("")
-	} else {
-		r.size.SetText(transfers.FormatSize(e.Size))
+	r.label.Text = e.Name
+	r.size.Text = ""
+	if !e.IsDir {
+		r.size.Text = transfers.FormatSize(e.Size)
 	}
-	r.mod.SetText(humanTime(e.ModTime))
-	r.perms.SetText(e.Perm)
+	r.mod.Text = humanTime(e.ModTime)
+	r.perms.Text = e.Perm
 	if remote := r.p.remote(); r.perms.Visible() != remote {
 		showIf(r.perms, remote)
 		r.cells.Refresh()

@@ -42,9 +42,11 @@ func makeItems(entries []Entry) []item {
 }
 
 // sortItems sorts folders first, then by the column; ties go by name,
-// ascending.
+// ascending. The order is total (names are unique in a folder), so an
+// unstable sort gives the same result as a stable one, and pdqsort is
+// several times faster than the stable sort's merges on 100,000 items.
 func sortItems(items []item, o order) {
-	slices.SortStableFunc(items, func(a, b item) int {
+	slices.SortFunc(items, func(a, b item) int {
 		if a.IsDir != b.IsDir {
 			if a.IsDir {
 				return -1
