@@ -137,6 +137,7 @@ type dialer struct {
 	ctrlConn  net.Conn // the control connection as jlaffaye/ftp sees it (secured, logged)
 	ctrlTLS   *TLSInfo
 	ctrlState tls.ConnectionState // the control connection's handshake, once verified
+	dataTLS   *tls.Config         // made by dataConfig at the first data connection
 	leaf      *x509.Certificate
 	dataRaws  map[*rawConn]struct{}
 	dialed    bool
@@ -189,12 +190,22 @@ func (d *dialer) logTLS(cs tls.ConnectionState, data bool) {
 	if d.cfg.Log == nil {
 		return
 	}
-	info := &TLSInfo{Data: data, Version: tls.VersionName(cs.Version), Cipher: tls.CipherSuiteName(cs.CipherSuite), Resumed: cs.DidResume}
+	info := &TLSInfo{Data: data, Version: tls.VersionName(cs.Version), Cipher: tls.CipherSuiteName(cs.CipherSuite),
+		Resumed: cs.DidResume, Retried: cs.HelloRetryRequest}
+	if cs.CurveID != 0 {
+		info.Group = groupName(cs.CurveID)
+	}
 	what := "control connection"
 	if data {
 		what = "data connection"
 	}
 	text := fmt.Sprintf("%s: %s, %s", what, info.Version, info.Cipher)
+	if info.Group != "" {
+		text += ", " + info.Group
+	}
+	if info.Retried {
+		text += " (after a HelloRetryRequest)"
+	}
 	if data {
 		if cs.DidResume {
 			text += ", TLS session resumed"
@@ -203,6 +214,19 @@ func (d *dialer) logTLS(cs tls.ConnectionState, data bool) {
 		}
 	}
 	d.cfg.Log(Entry{Time: time.Now(), Conn: d.id, Kind: EntryInfo, Text: text, TLS: info})
+}
+
+// groupName names a key exchange group as people write it.
+func groupName(id tls.CurveID) string {
+	switch id {
+	case tls.CurveP256:
+		return "P-256"
+	case tls.CurveP384:
+		return "P-384"
+	case tls.CurveP521:
+		return "P-521"
+	}
+	return id.String()
 }
 
 func (d *dialer) dial(ctx context.Context, user, password string) (*Conn, error) {
@@ -542,7 +566,7 @@ func (d *dialer) dialData(network, address string) (net.Conn, error) {
 		raw.watchSpeed(rate, window)
 		return &plainData{rawConn: raw, d: d, tee: tee}, nil
 	}
-	dc := &dataConn{Conn: tls.Client(raw, d.data), raw: raw, closeTimeout: defaultCloseTimeout}
+	dc := &dataConn{Conn: tls.Client(raw, d.dataConfig()), raw: raw, closeTimeout: defaultCloseTimeout}
 	if eagerDataHandshake {
 		// Never a Handshake inside the dial: see dataConn.
 		dc.startHandshake(timeout, rate, window)
@@ -550,6 +574,29 @@ func (d *dialer) dialData(network, address string) (net.Conn, error) {
 		raw.watchSpeed(rate, window)
 	}
 	return &trackedData{dataConn: dc, d: d, tee: tee}, nil
+}
+
+// dataConfig is the TLS configuration of data connections: that of the
+// control connection (the same session cache, so each resumes its
+// session), offering just the key exchange group the control connection's
+// handshake settled on. Go's default first key share is X25519MLKEM768
+// with X25519, whatever the order of CurvePreferences; a server that only
+// does P-256 (vsftpd 3.0, OpenSSL 3.0) answers each with a
+// HelloRetryRequest: a second round trip and a second key pair on every
+// data connection, that is, on every file and listing.
+func (d *dialer) dataConfig() *tls.Config {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.dataTLS != nil {
+		return d.dataTLS
+	}
+	curve := d.ctrlState.CurveID
+	if d.ctrlState.Version != tls.VersionTLS13 || curve == 0 {
+		return d.data // TLS 1.2 resumes without a key exchange
+	}
+	d.dataTLS = d.data.Clone()
+	d.dataTLS.CurvePreferences = []tls.CurveID{curve}
+	return d.dataTLS
 }
 
 // forget drops a closed data socket. The control connection's wait for

@@ -51,6 +51,18 @@ func (r *recorder) String() string {
 	return b.String()
 }
 
+// checkNoRetry fails the test when a data connection's handshake needed a
+// HelloRetryRequest: a round trip and a key pair more on every file.
+func checkNoRetry(t *testing.T, rec *recorder) {
+	t.Helper()
+	for i, info := range rec.dataTLS() {
+		if info.Retried {
+			t.Errorf("data connection %d (%s, %s): the server asked for another key exchange (HelloRetryRequest)\n%s", i+1, info.Version, info.Group, rec)
+			return
+		}
+	}
+}
+
 // dataTLS returns the TLS handshakes of data connections seen so far.
 func (r *recorder) dataTLS() []session.TLSInfo {
 	r.mu.Lock()
@@ -133,6 +145,7 @@ func TestInterop(t *testing.T) {
 						t.Fatalf("the server's copy differs (%d bytes, %v)", len(onDisk), err)
 					}
 					checkResumed(t, rec, 3, v.want, resumes(kind, v.want))
+					checkNoRetry(t, rec)
 					if log := rec.String(); strings.Contains(log, srv.Password) || !strings.Contains(log, "→ PASS ********") {
 						t.Errorf("the protocol log must show PASS masked and never the password:\n%s", log)
 					}

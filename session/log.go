@@ -39,6 +39,11 @@ type TLSInfo struct {
 	Version string // "TLS 1.3"
 	Cipher  string // "TLS_AES_128_GCM_SHA256"
 	Resumed bool   // the handshake resumed an earlier TLS session
+	// Group is the key exchange ("P-256", "X25519MLKEM768"); Retried says
+	// the server first asked for another with a HelloRetryRequest, which
+	// costs a round trip.
+	Group   string
+	Retried bool
 }
 
 // Entry is one line of the protocol log. Secrets never reach it: the
