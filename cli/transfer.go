@@ -117,25 +117,39 @@ func (c *transferCmd) run(ctx context.Context) int {
 	}
 	pool := session.NewPool(k.Dial, jobs)
 	defer pool.Close()
-	browse, err := pool.Browse(ctx)
-	if err != nil {
-		return c.e.fail(err)
-	}
 	siteName := k.Site.Name
 	if siteName == "" {
 		siteName = hostPort(k.Site.Host, k.Site.EffectivePort())
 	}
-	var specs []transfers.Spec
-	var bad int
-	if c.dir == transfers.Download {
-		specs, bad, err = c.downloadSpecs(ctx, browse, siteName, remotePaths)
-	} else {
-		specs, bad, err = c.uploadSpecs(ctx, browse, siteName, remotePaths[0])
-	}
+	specs, bad, err := c.plan(ctx, pool, siteName, remotePaths)
 	if err != nil {
 		return c.e.fail(err)
 	}
 	return c.runQueue(ctx, pool, jobs, cfgDir, specs, bad)
+}
+
+// planTries bounds how often planning starts over on a fresh browse
+// connection after the server lost the last one.
+const planTries = 3
+
+// plan lists what to transfer over the browse connection. A listing that
+// loses its connection (a server process that died) is asked again on a
+// new one, as the queue does for a file, instead of failing the command.
+func (c *transferCmd) plan(ctx context.Context, pool *session.Pool, siteName string, remotePaths []string) (specs []transfers.Spec, bad int, err error) {
+	for try := 1; ; try++ {
+		browse, err := pool.Browse(ctx)
+		if err != nil {
+			return nil, 0, err
+		}
+		if c.dir == transfers.Download {
+			specs, bad, err = c.downloadSpecs(ctx, browse, siteName, remotePaths)
+		} else {
+			specs, bad, err = c.uploadSpecs(ctx, browse, siteName, remotePaths[0])
+		}
+		if err == nil || try == planTries || !errors.Is(err, session.ErrConnectionLost) || ctx.Err() != nil {
+			return specs, bad, err
+		}
+	}
 }
 
 // connect makes the connector for the first remote operand and returns the

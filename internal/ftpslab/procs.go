@@ -26,7 +26,12 @@ import (
 //
 // Sessions is safe to call from any goroutine; it returns nil once the
 // server stopped.
-func (s *Server) Sessions() []int {
+func (s *Server) Sessions() []int { return s.sessions(false) }
+
+// sessions is Sessions, with loggedIn only the sessions whose process runs
+// as the lab user: those past login (vsftpd and Pure-FTPd switch to the
+// user when the password is accepted).
+func (s *Server) sessions(loggedIn bool) []int {
 	select {
 	case <-s.done:
 		return nil
@@ -51,7 +56,9 @@ func (s *Server) Sessions() []int {
 				}
 			}
 		}
-		out = append(out, pid)
+		if !loggedIn || procs[pid].uid == s.uid {
+			out = append(out, pid)
+		}
 	}
 	slices.Sort(out)
 	return out
@@ -66,8 +73,15 @@ func (s *Server) Sessions() []int {
 // is never touched, so new logins keep working. It returns the pid killed,
 // or 0 when no session is running (or the server stopped). It is safe to
 // call from another goroutine while a test uses the server.
-func (s *Server) KillSession() (int, error) {
-	sessions := s.Sessions()
+func (s *Server) KillSession() (int, error) { return s.kill(s.Sessions()) }
+
+// KillLoggedInSession is KillSession for sessions past login only (see
+// sessions): a test that kills sessions one after another uses it after
+// its first kill, so that a client's retried login is not killed every
+// time on a machine where logging in is slow.
+func (s *Server) KillLoggedInSession() (int, error) { return s.kill(s.sessions(true)) }
+
+func (s *Server) kill(sessions []int) (int, error) {
 	if len(sessions) == 0 {
 		return 0, nil
 	}
