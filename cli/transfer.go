@@ -189,6 +189,9 @@ func (c *transferCmd) downloadSpecs(ctx context.Context, browse *session.Conn, s
 	for _, rel := range remotePaths {
 		p := session.ResolvePath(login, rel)
 		st, err := browse.Stat(ctx, p)
+		if errors.Is(err, session.ErrConnectionLost) {
+			return nil, 0, err // plan asks again on a new connection
+		}
 		if err != nil {
 			fmt.Fprintf(c.e.stderr, "ferry: %v\n", err)
 			bad++
