@@ -98,7 +98,7 @@ URLs:
 
 Transfer flags (get, put):
   -r                        transfer folders with everything in them
-  -j N                      transfers at once (default: the site's setting, else 4)
+  -j N                      transfers at once (default: the site's connection limit, else 8)
   --on-conflict A           when a file exists: overwrite, newer (overwrite if newer),
                             size (overwrite if the size differs), resume, rename (keep
                             both), skip. Default: ask on a terminal, else skip.

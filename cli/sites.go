@@ -161,7 +161,7 @@ func newSiteFlags(verb string, out io.Writer) *siteFlags {
 	fs.BoolVar(&f.tls12, "tls12", false, "use TLS 1.2 at most")
 	fs.BoolVar(&f.allowPlain, "allow-plain", false, "allow a plain, unencrypted ftp:// address")
 	fs.StringVar(&f.notes, "notes", "", "notes")
-	fs.IntVar(&f.maxConns, "max-conns", 0, "most connections at once (default 4)")
+	fs.IntVar(&f.maxConns, "max-conns", 0, "most connections at once (default 8)")
 	fs.StringVar(&f.localDir, "local-dir", "", "local folder to open on connect")
 	fs.StringVar(&f.clientCert, "client-cert", "", "client certificate file (PEM or PKCS#12)")
 	fs.StringVar(&f.clientKey, "client-key", "", "client key file (PEM), when not in the certificate file")

@@ -37,7 +37,7 @@ type transferFlags struct {
 
 func (t *transferFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&t.recursive, "r", false, "transfer folders with everything in them")
-	fs.IntVar(&t.jobs, "j", 0, "transfers at once (default: the site's setting, else 4)")
+	fs.IntVar(&t.jobs, "j", 0, "transfers at once (default: the site's connection limit, else 8)")
 	fs.StringVar(&t.onConflict, "on-conflict", "", "when a file exists: overwrite, newer, size, resume, rename or skip (default: ask on a terminal, else skip)")
 	t.conn.register(fs)
 }
@@ -115,7 +115,7 @@ func (c *transferCmd) run(ctx context.Context) int {
 	if jobs <= 0 {
 		jobs = k.Site.Connections()
 	}
-	pool := session.NewPool(k.Dial, jobs)
+	pool := session.NewPool(k.Dial, max(jobs, k.Site.Connections())) // segments may use the whole limit
 	defer pool.Close()
 	siteName := k.Site.Name
 	if siteName == "" {

@@ -47,6 +47,26 @@ var (
 	ErrUnsupported = errors.New("the server does not support this")
 )
 
+// ErrTooManyConnections: the server refused a new connection because this
+// client (or address) has as many open as it allows: 421 in the greeting,
+// or 530 at login naming the limit. A Pool then uses fewer connections and
+// waits for one of its own instead of failing. It also matches
+// ErrConnectionLost: with no other connection to wait for, trying again
+// later is the way on.
+var ErrTooManyConnections error = &alsoError{
+	msg:  "the server refused another connection: it has as many open from this address as it allows",
+	also: ErrConnectionLost,
+}
+
+// alsoError is a sentinel that also matches another.
+type alsoError struct {
+	msg  string
+	also error
+}
+
+func (e *alsoError) Error() string { return e.msg }
+func (e *alsoError) Unwrap() error { return e.also }
+
 // ErrDataCertMismatch: a data connection presented a certificate other than
 // the control connection's. Something between us and the server may be
 // intercepting the transfer.
@@ -190,11 +210,17 @@ func broken(err error) bool {
 func kindOfReply(op string, code int, msg string) error {
 	switch code {
 	case 530:
+		if tooMany(msg) {
+			return ErrTooManyConnections
+		}
 		if op == "log in" {
 			return ErrAuth
 		}
 		return ErrPermission
 	case 421:
+		if tooMany(msg) {
+			return ErrTooManyConnections
+		}
 		return ErrConnectionLost
 	case 500:
 		if isOOPS(msg) {
@@ -221,6 +247,21 @@ func kindOfReply(op string, code int, msg string) error {
 		return ErrNotFound
 	}
 	return nil
+}
+
+// tooMany reports whether a refusal's text says the server has as many
+// connections as it allows: vsftpd "There are too many connections from
+// your internet address", Pure-FTPd "Too many connections (N) from this IP"
+// and "N users (the maximum) are already logged in", ProFTPD "Sorry, the
+// maximum number of clients (N) from your host are already connected".
+// A 530 for a wrong password or a 421 for an idle timeout says none of it.
+func tooMany(msg string) bool {
+	m := strings.ToLower(msg)
+	if strings.Contains(m, "too many") || strings.Contains(m, "maximum") {
+		return true
+	}
+	return !strings.Contains(m, "timeout") && !strings.Contains(m, "login incorrect") &&
+		(strings.Contains(m, "connections") || strings.Contains(m, "users") || strings.Contains(m, "clients"))
 }
 
 // isOOPS reports whether a reply's text is vsftpd's report that the

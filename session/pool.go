@@ -3,6 +3,7 @@ package session
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"time"
 )
@@ -11,14 +12,18 @@ import (
 type DialFunc func(ctx context.Context) (*Conn, error)
 
 // Pool keeps the connections to one server: one for browsing, and up to
-// MaxTransfers more for transfers. Connections are reused while they live;
+// MaxTransfers more for transfers (fewer once the server refused one for
+// having too many: the limit becomes the number open, and Get waits). Connections are reused while they live;
 // one that failed on the network is tossed, never handed out again; idle
 // ones are closed after a while; the browse connection is kept alive with
 // NOOP and redialled transparently when the server dropped it while idle
 // (421, EOF). Safe for concurrent use.
 type Pool struct {
 	dial        DialFunc
-	slots       chan struct{} // a token per transfer connection in use
+	limit       int           // transfer connections at most; lowered when the server refuses more
+	inUse       int           // transfer connections handed out (slots taken)
+	freed       chan struct{} // closed (and replaced) when a slot is freed or the limit changes
+	logf        Logger        // the log of the connections dialled, for the pool's own notes
 	idleTimeout time.Duration
 	keepAlive   time.Duration
 	checkAfter  time.Duration // an idle connection older than this is checked with NOOP before reuse
@@ -44,7 +49,7 @@ func newPool(dial DialFunc, maxTransfers int, idleTimeout, keepAlive, checkAfter
 		maxTransfers = 1
 	}
 	p := &Pool{
-		dial: dial, slots: make(chan struct{}, maxTransfers),
+		dial: dial, limit: maxTransfers, freed: make(chan struct{}),
 		idleTimeout: idleTimeout, keepAlive: keepAlive, checkAfter: checkAfter,
 		stop: make(chan struct{}),
 	}
@@ -101,26 +106,110 @@ func (p *Pool) Browse(ctx context.Context) (*Conn, error) {
 // new one. It waits for a free slot while MaxTransfers are in use, as long
 // as ctx allows. Every Get must be followed by one Put.
 func (p *Pool) Get(ctx context.Context) (*Conn, error) {
-	select {
-	case p.slots <- struct{}{}:
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	case <-p.stop:
-		return nil, ErrPoolClosed
+	for {
+		if err := p.acquire(ctx, true); err != nil {
+			return nil, err
+		}
+		c, err := p.take(ctx)
+		if !errors.Is(err, errLowered) {
+			return c, err
+		}
+		// The server refused another connection while others of ours are
+		// open: wait for one of them, under the lowered limit.
 	}
-	return p.take(ctx)
 }
 
 // TryGet is Get without the wait: it returns nil and no error when every
 // slot is in use. A transfer uses it to add connections only while they
 // are free (a large download in several segments).
 func (p *Pool) TryGet(ctx context.Context) (*Conn, error) {
-	select {
-	case p.slots <- struct{}{}:
-	default:
+	if err := p.acquire(ctx, false); err != nil {
+		if errors.Is(err, errNoSlot) {
+			return nil, nil
+		}
+		return nil, err
+	}
+	c, err := p.take(ctx)
+	if errors.Is(err, errLowered) {
 		return nil, nil
 	}
-	return p.take(ctx)
+	return c, err
+}
+
+// Limit is how many transfer connections the pool opens at most now: the
+// number it was made with, or fewer once the server refused more.
+func (p *Pool) Limit() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.limit
+}
+
+var (
+	errNoSlot  = errors.New("every transfer connection is in use")
+	errLowered = errors.New("the server refused another connection; the pool's limit was lowered")
+)
+
+// acquire takes a slot under the limit, waiting for one if wait is set
+// (else errNoSlot), as long as ctx allows.
+func (p *Pool) acquire(ctx context.Context, wait bool) error {
+	for {
+		p.mu.Lock()
+		if p.closed {
+			p.mu.Unlock()
+			return ErrPoolClosed
+		}
+		if p.inUse < p.limit {
+			p.inUse++
+			p.mu.Unlock()
+			return nil
+		}
+		freed := p.freed
+		p.mu.Unlock()
+		if !wait {
+			return errNoSlot
+		}
+		select {
+		case <-freed:
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-p.stop:
+			return ErrPoolClosed
+		}
+	}
+}
+
+// release frees a slot and wakes those waiting for one.
+func (p *Pool) release() {
+	p.mu.Lock()
+	p.inUse--
+	close(p.freed)
+	p.freed = make(chan struct{})
+	p.mu.Unlock()
+}
+
+// refused handles a dial the server refused for having too many of our
+// connections (err): while others of ours are open, the limit becomes
+// their number, the slot is freed and errLowered says to wait for one;
+// with none open, err is the answer (another client holds the server's
+// connections: the transfer's retry decides).
+func (p *Pool) refused(err error) error {
+	p.mu.Lock()
+	others := p.inUse - 1 + len(p.idle)
+	lowered := others >= 1 && others < p.limit
+	if lowered {
+		p.limit = others
+	}
+	logf, limit := p.logf, p.limit
+	p.mu.Unlock()
+	p.release()
+	if others < 1 {
+		return err
+	}
+	if lowered && logf != nil {
+		logf(Entry{Time: time.Now(), Kind: EntryInfo, Text: fmt.Sprintf(
+			"the server refused another connection (%v); using at most %d transfer connections from now on", err, limit)})
+	}
+	return errLowered
 }
 
 // take hands out a connection for a slot already taken.
@@ -129,7 +218,7 @@ func (p *Pool) take(ctx context.Context) (*Conn, error) {
 		p.mu.Lock()
 		if p.closed {
 			p.mu.Unlock()
-			<-p.slots
+			p.release()
 			return nil, ErrPoolClosed
 		}
 		var c *Conn
@@ -151,13 +240,16 @@ func (p *Pool) take(ctx context.Context) (*Conn, error) {
 		}
 		go c.Close() // broken: see Browse
 		if err := ctx.Err(); err != nil {
-			<-p.slots
+			p.release()
 			return nil, err
 		}
 	}
 	c, err := p.redial(ctx)
+	if errors.Is(err, ErrTooManyConnections) {
+		return nil, p.refused(err)
+	}
 	if err != nil {
-		<-p.slots
+		p.release()
 		return nil, err
 	}
 	return c, nil
@@ -177,7 +269,13 @@ func (p *Pool) redial(ctx context.Context) (*Conn, error) {
 	pause := dialPause
 	for try := 1; ; try++ {
 		c, err := p.dial(ctx)
-		if err == nil || try == dialTries || !errors.Is(err, ErrConnectionLost) || errors.Is(err, ErrTimeout) {
+		if err == nil {
+			p.mu.Lock()
+			p.logf = c.d.cfg.Log
+			p.mu.Unlock()
+		}
+		if err == nil || try == dialTries || !errors.Is(err, ErrConnectionLost) || errors.Is(err, ErrTimeout) ||
+			errors.Is(err, ErrTooManyConnections) {
 			return c, err
 		}
 		t := time.NewTimer(pause)
@@ -200,7 +298,7 @@ func (p *Pool) Put(c **Conn, err error) {
 	if conn == nil {
 		return
 	}
-	defer func() { <-p.slots }()
+	defer p.release()
 	if conn.Broken() || isConnectionError(err) {
 		conn.Close()
 		return

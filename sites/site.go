@@ -16,7 +16,7 @@ import (
 
 // DefaultMaxConns is the number of connections a site uses when its
 // MaxConns is zero.
-const DefaultMaxConns = 4
+const DefaultMaxConns = 8
 
 // maxHostLen bounds a host name: DNS names are at most 253 bytes.
 const maxHostLen = 253

@@ -34,6 +34,7 @@ type downloadTry struct {
 	listed      bool  // size comes from a listing, which may be stale
 	offset      int64 // where this try starts: the length of a part of ours
 	sum         *summer
+	tail        *session.Conn // a connection of the pool's that fetched the end (fetchRanges)
 }
 
 // download makes one try at fetching file f of job j over c (and, for a
@@ -41,6 +42,9 @@ type downloadTry struct {
 func (q *Queue) download(ctx context.Context, pool *session.Pool, c *session.Conn, j *Job, f *fileTask) (fileResult, error) {
 	d := &downloadTry{q: q, ctx: ctx, pool: pool, c: c, j: j, f: f}
 	err := d.run()
+	if d.tail != nil {
+		pool.Put(&d.tail, err)
+	}
 	return d.res, err
 }
 
@@ -190,20 +194,26 @@ func (d *downloadTry) fetch(w *os.File) error {
 	if d.offset == d.size { // the part is whole already; check it below
 		return d.sumPart(d.size)
 	}
-	if extra := d.q.extraConns(d.ctx, d.pool, d.size-d.offset); len(extra) > 0 {
-		return d.fetchRanges(w, extra)
+	if d.size-d.offset >= 2*d.q.segmentMin() {
+		return d.fetchRanges(w)
 	}
 	return d.fetchStream(w)
 }
 
-// fetchRanges fetches the rest in ranges over c and the extra connections.
-// After a failure the part is cut to its whole prefix, for the next try.
-func (d *downloadTry) fetchRanges(w *os.File, extra []*session.Conn) error {
-	whole, err := d.q.fetchSegments(d.ctx, d.pool, append(extra, d.c), d.res.remote, w, d.offset, d.size, d.counter())
+// fetchRanges fetches the rest in ranges, starting on c and adding
+// connections while they add speed (fetchSegments). After a failure the
+// part is cut to its whole prefix, for the next try. When another
+// connection than c fetched the file's end, c was aborted: the try goes
+// on with that one (d.tail, handed back in run).
+func (d *downloadTry) fetchRanges(w *os.File) error {
+	whole, tail, err := d.q.fetchSegments(d.ctx, d.pool, d.c, d.res.remote, w, d.offset, d.size, d.counter())
 	if err != nil {
 		w.Truncate(whole)
 		d.q.progress(d.j, d.f, whole)
 		return err
+	}
+	if tail != nil && tail != d.c {
+		d.c, d.tail = tail, tail
 	}
 	return d.sumPart(d.size)
 }

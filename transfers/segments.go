@@ -5,13 +5,16 @@ import (
 	"errors"
 	"io"
 	"os"
+	"slices"
 	"sync"
+	"time"
 
 	"github.com/ferryftps/ferry/session"
 )
 
-// maxSegments bounds the connections one download uses at once.
-const maxSegments = 4
+// maxSegments bounds the connections one download uses at once; the
+// pool's limit (the site's connection limit) is the real bound.
+const maxSegments = 16
 
 // defaultSegmentMin is the least one segment of a download carries: a file
 // shorter than two of them goes over one connection.
@@ -25,102 +28,245 @@ func (q *Queue) segmentMin() int64 {
 	return defaultSegmentMin
 }
 
-// extraConns takes up to n more connections for one large download, but
-// only those free right now: a busy queue keeps its connections for other
-// files.
-func (q *Queue) extraConns(ctx context.Context, pool *session.Pool, remaining int64) []*session.Conn {
-	segMin := q.segmentMin()
-	n := min(max(int(remaining/segMin)-1, 0), maxSegments-1)
-	var out []*session.Conn
-	for range n {
-		c, err := pool.TryGet(ctx)
-		if c == nil || err != nil {
-			break
-		}
-		out = append(out, c)
-	}
-	return out
+// window is how long the adaptation measures the rate before deciding to
+// add a segment: 0.5 s at the default segment minimum, shorter in tests
+// that set a small one.
+func (q *Queue) window() time.Duration {
+	w := time.Duration(int64(500*time.Millisecond) * q.segmentMin() / defaultSegmentMin)
+	return min(max(w, 20*time.Millisecond), 500*time.Millisecond)
 }
 
-// fetchSegments downloads [offset, size) of remote into w over several
-// connections at once, each its own range (RETR with REST): on a machine
-// where one TLS stream leaves cores idle, parallel streams fill them.
-// The last of conns belongs to the caller and fetches the last range, which
-// ends cleanly, so the caller can go on using it (SIZE, HASH). The others
-// go back to pool here: a segment that is not the last stops by aborting
-// its connection once its range is in (the server then reports the
-// transfer aborted, which is expected), so those are not reused.
+// fetchSegments downloads [offset, size) of remote into w, adapting the
+// number of connections: it starts on c alone and, every window, adds a
+// segment while the last one added raised the total rate by a useful
+// margin (1/(2k) of it, k the segments then), taking only connections the
+// pool has free (TryGet: a busy queue keeps its own). A new segment takes
+// the second half of the largest range still to come; the segment that
+// had it reads to its new end and stops by aborting its connection (the
+// server then reports the transfer aborted, which is expected). The
+// segment reaching the file's end ends cleanly: its connection is
+// returned as tail, for the caller to go on with (SIZE, HASH) — c itself,
+// or one taken here that the caller must Put.
 //
 // It returns how much of the file from the start is known whole: after a
 // failure the part file is cut there, so the next try continues from a
 // prefix without holes.
-func (q *Queue) fetchSegments(ctx context.Context, pool *session.Pool, conns []*session.Conn, remote string, w *os.File, offset, size int64, cnt counter) (int64, error) {
+func (q *Queue) fetchSegments(ctx context.Context, pool *session.Pool, c *session.Conn, remote string, w *os.File, offset, size int64, cnt counter) (whole int64, tail *session.Conn, err error) {
 	ctx, cancel := context.WithCancel(ctx) // the first failure stops the others
 	defer cancel()
-	segs := splitRange(conns, offset, size)
-	var wg sync.WaitGroup
-	for _, s := range segs {
-		wg.Go(func() {
-			segCtx, abort := context.WithCancel(ctx)
-			defer abort()
-			err := s.fetch(segCtx, abort, remote, w, cnt)
-			if s.err != nil {
-				cancel()
-			}
-			if !s.last {
-				pool.Put(&s.c, err)
-			}
-		})
+	g := &segmenter{q: q, ctx: ctx, cancel: cancel, pool: pool, remote: remote, w: w, size: size, cnt: cnt,
+		splitMin: max(q.segmentMin()/4, 64<<10), ended: make(chan struct{}, maxSegments)}
+	g.start(c, offset, size, true)
+	g.adapt()
+	g.wg.Wait()
+	if err := firstError(g.segs); err != nil {
+		if g.tail != nil && g.tail != c {
+			pool.Put(&g.tail, nil)
+		}
+		return wholePrefix(offset, g.segs), nil, err
 	}
-	wg.Wait()
-	if err := firstError(segs); err != nil {
-		return wholePrefix(offset, segs), err
-	}
-	return size, nil
+	return size, g.tail, nil
+}
+
+// segmenter runs the segments of one download.
+type segmenter struct {
+	q        *Queue
+	ctx      context.Context
+	cancel   context.CancelFunc
+	pool     *session.Pool
+	remote   string
+	w        *os.File
+	size     int64
+	cnt      counter
+	splitMin int64         // the least a split leaves each half
+	ended    chan struct{} // a segment ended
+	wg       sync.WaitGroup
+
+	mu      sync.Mutex
+	segs    []*segment // in order of start
+	running int
+	moved   int64         // bytes all segments wrote
+	tail    *session.Conn // the connection that fetched the file's end cleanly
 }
 
 // segment is one range of a download, fetched over a connection of its
-// own.
+// own. pos and end are guarded by the segmenter's mu: end shrinks when a
+// new segment takes the second half.
 type segment struct {
 	c          *session.Conn
+	caller     bool // c is the caller's: the segmenter does not Put it
 	start, end int64
-	last       bool  // the caller's connection: it ends cleanly and stays in use
-	done       int64 // bytes of the range that arrived
+	pos        int64 // how far the range arrived
 	err        error // why the segment failed; nil when it did not
 }
 
-// splitRange cuts [offset, size) into one segment per connection, the
-// last taking what the division leaves.
-func splitRange(conns []*session.Conn, offset, size int64) []*segment {
-	k := int64(len(conns))
-	step := (size - offset) / k
-	segs := make([]*segment, k)
-	for i := range k {
-		s := &segment{c: conns[i], start: offset + i*step, end: offset + (i+1)*step, last: i == k-1}
-		if s.last {
-			s.end = size
+// done is how much of the range arrived.
+func (s *segment) done() int64 { return min(s.pos, s.end) - s.start }
+
+// adapt adds segments, one a window, while each adds enough throughput,
+// and replaces those that end while a large range remains. It returns
+// when every segment has ended or one failed.
+func (g *segmenter) adapt() {
+	win := g.q.window()
+	t := time.NewTimer(win)
+	defer t.Stop()
+	grow, target := true, 1
+	var last float64 // the rate before the last segment was added
+	mark, markAt := int64(0), time.Now()
+	for range 1 << 20 { // bounded: a window at least 20 ms each
+		select {
+		case <-g.ctx.Done():
+			return
+		case <-g.ended:
+			if g.runningNow() == 0 {
+				return
+			}
+			continue
+		case <-t.C:
 		}
-		segs[i] = s
+		moved, running := g.snapshot()
+		if running == 0 {
+			return
+		}
+		rate := float64(moved-mark) / time.Since(markAt).Seconds()
+		if grow && last > 0 && running >= target && rate-last < rate/float64(2*running) {
+			grow = false // the last one added did not help enough
+		}
+		if grow && running >= target {
+			target = running + 1
+		}
+		if running < target && g.add() {
+			last = rate
+		}
+		mark, markAt = g.snapshotMoved(), time.Now()
+		t.Reset(win)
 	}
-	return segs
 }
 
-// fetch fetches the segment's range into w, at its place. A segment that
-// is not the last calls abort once its range is in, which stops the server
-// sending the rest. fetch returns the error to hand the connection back
-// with (errSegmentDone after such an abort) and keeps a failure in s.err.
-func (s *segment) fetch(ctx context.Context, abort func(), remote string, w *os.File, cnt counter) error {
-	r, err := s.c.Retr(ctx, remote, s.start)
+func (g *segmenter) snapshot() (moved int64, running int) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.moved, g.running
+}
+
+func (g *segmenter) snapshotMoved() int64 { m, _ := g.snapshot(); return m }
+
+func (g *segmenter) runningNow() int { _, r := g.snapshot(); return r }
+
+// add starts a segment on the second half of the largest range still to
+// come, over a connection the pool has free. It reports whether it did.
+func (g *segmenter) add() bool {
+	g.mu.Lock()
+	var big *segment
+	for _, s := range g.segs {
+		if s.err == nil && s.pos < s.end && (big == nil || s.end-s.pos > big.end-big.pos) {
+			big = s
+		}
+	}
+	ok := big != nil && big.end-big.pos >= 2*g.splitMin && g.running < maxSegments
+	g.mu.Unlock()
+	if !ok {
+		return false
+	}
+	c, err := g.pool.TryGet(g.ctx)
+	if c == nil || err != nil {
+		return false
+	}
+	g.mu.Lock()
+	left := big.end - big.pos
+	if big.pos >= big.end || left < 2*g.splitMin {
+		g.mu.Unlock()
+		g.pool.Put(&c, nil)
+		return false
+	}
+	mid := big.pos + left/2
+	end := big.end
+	big.end = mid
+	g.mu.Unlock()
+	g.start(c, mid, end, false)
+	return true
+}
+
+// start runs a segment of [start, end) over c.
+func (g *segmenter) start(c *session.Conn, start, end int64, caller bool) {
+	s := &segment{c: c, caller: caller, start: start, end: end, pos: start}
+	g.mu.Lock()
+	i, _ := slices.BinarySearchFunc(g.segs, start, func(a *segment, v int64) int { return int(a.start - v) })
+	g.segs = slices.Insert(g.segs, i, s)
+	g.running++
+	g.mu.Unlock()
+	g.wg.Go(func() {
+		segCtx, abort := context.WithCancel(g.ctx)
+		defer abort()
+		err := g.fetch(segCtx, abort, s)
+		g.mu.Lock()
+		g.running--
+		tail := err == nil && s.end == g.size
+		if tail {
+			g.tail = s.c
+		}
+		g.mu.Unlock()
+		if s.err != nil {
+			g.cancel()
+		}
+		if !s.caller && !tail {
+			g.pool.Put(&s.c, err)
+		}
+		select {
+		case g.ended <- struct{}{}:
+		default: // adapt is awake already, or gone
+		}
+	})
+}
+
+// fetch fetches the segment's range into the file, at its place, until it
+// reaches its end (which may shrink meanwhile). A segment not reaching
+// the file's end calls abort there, which stops the server sending the
+// rest. fetch returns the error to hand the connection back with
+// (errSegmentDone after such an abort) and keeps a failure in s.err.
+func (g *segmenter) fetch(ctx context.Context, abort func(), s *segment) error {
+	r, err := s.c.Retr(ctx, g.remote, s.start)
 	if err != nil {
 		s.err = err
 		return err
 	}
-	dst := countingWriter{io.NewOffsetWriter(w, s.start), cnt}
-	s.done, err = io.CopyBuffer(dst, io.LimitReader(r, s.end-s.start), make([]byte, copyBuffer))
+	buf := make([]byte, copyBuffer)
+	pos := s.start
+	for range 1 << 40 { // bounded by the range: each read moves pos on
+		g.mu.Lock()
+		want := s.end - pos
+		g.mu.Unlock()
+		if want <= 0 {
+			break
+		}
+		n, rerr := r.Read(buf[:min(int64(len(buf)), want)])
+		if n > 0 {
+			if _, werr := g.w.WriteAt(buf[:n], pos); werr != nil {
+				rerr = werr
+			} else {
+				g.cnt.add(n)
+			}
+			pos += int64(n)
+			g.mu.Lock()
+			s.pos = pos
+			g.moved += int64(n)
+			g.mu.Unlock()
+		}
+		if rerr != nil {
+			err = rerr
+			break
+		}
+	}
+	g.mu.Lock()
+	short, last := pos < s.end, s.end == g.size
+	g.mu.Unlock()
 	switch {
-	case err == nil && s.done < s.end-s.start:
+	case err == nil && short, errors.Is(err, io.EOF) && short:
 		err = io.ErrUnexpectedEOF
-	case err == nil && !s.last:
+	case errors.Is(err, io.EOF):
+		err = nil
+	}
+	if err == nil && !last {
 		abort()
 		r.Close()
 		return errSegmentDone
@@ -149,12 +295,16 @@ func firstError(segs []*segment) error {
 }
 
 // wholePrefix is how much of the file from the start is whole: offset and
-// the segments in order, up to the first that did not arrive whole.
+// the segments in order (they tile [offset, size)), up to the first that
+// did not arrive whole.
 func wholePrefix(offset int64, segs []*segment) int64 {
 	whole := offset
 	for _, s := range segs {
-		whole += s.done
-		if whole < s.end {
+		if s.start > whole {
+			break
+		}
+		whole = max(whole, s.start+s.done())
+		if s.start+s.done() < s.end {
 			break
 		}
 	}

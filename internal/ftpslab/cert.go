@@ -14,13 +14,14 @@ import (
 var templates embed.FS
 
 // selfSigned makes a fresh self-signed RSA certificate for CN localhost with
-// SANs localhost and 127.0.0.1, valid from an hour ago for a day.
+// SANs localhost, 127.0.0.1 and DelayHost (127.0.0.2, the delayed path's
+// address), valid from an hour ago for a day.
 func selfSigned() (cert *x509.Certificate, certPEM, keyPEM []byte, err error) {
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	tmpl, err := pki.ServerTemplate(24*time.Hour, "localhost", "127.0.0.1")
+	tmpl, err := pki.ServerTemplate(24*time.Hour, "localhost", "127.0.0.1", DelayHost)
 	if err != nil {
 		return nil, nil, nil, err
 	}

@@ -80,6 +80,15 @@ type Options struct {
 	// MaxPerIP, when above 0, is how many connections the server accepts
 	// from one address (vsftpd's max_per_ip); it refuses more with 421.
 	MaxPerIP int
+	// MaxRate, when above 0, caps each session's transfers at this many
+	// bytes a second, as hosting providers and busy servers do: vsftpd's
+	// local_max_rate, ProFTPD's TransferRate. vsftpd counts it per session,
+	// so a client gets MaxRate per control connection it opens.
+	MaxRate int64
+	// PasvAddress is the address the server names in PASV replies
+	// (127.0.0.1 when empty). StartDelay needs DelayHost here, so that
+	// data connections also take the delayed path.
+	PasvAddress string
 }
 
 // Server is a running lab server. Its fields are read-only.
@@ -99,15 +108,19 @@ type Server struct {
 	// with Options.NoChroot, where "/" is the machine's real root.
 	Home string
 	// Cert is the server's self-signed certificate (CN localhost, SANs
-	// localhost and 127.0.0.1); CertPEM is the same in PEM form.
+	// localhost, 127.0.0.1 and DelayHost 127.0.0.2); CertPEM is the same
+	// in PEM form.
 	Cert    *x509.Certificate
 	CertPEM []byte
 
-	dir  string
-	uid  int // the lab account's
-	cmd  *exec.Cmd
-	done chan struct{}
-	out  *syncBuffer
+	dir string
+	uid int // the lab account's
+	// The passive ports and the address PASV replies name, for StartDelay.
+	pasvMin, pasvMax int
+	pasvAddr         string
+	cmd              *exec.Cmd
+	done             chan struct{}
+	out              *syncBuffer
 }
 
 // Addr is host:port of the control connection.
@@ -220,9 +233,19 @@ func launch(kind Kind, o Options, dir string) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	ports, err := freePorts(21)
+	nports := 21
+	if o.PasvAddress != "" {
+		// A delayed path listens on every passive port: leave room for
+		// parallel clients (lftp pget -n 8) without port clashes.
+		nports = 41
+	}
+	ports, err := freePorts(nports)
 	if err != nil {
 		return nil, err
+	}
+	pasvAddr := o.PasvAddress
+	if pasvAddr == "" {
+		pasvAddr = "127.0.0.1"
 	}
 	home := "/"
 	confRoot := root
@@ -238,7 +261,8 @@ func launch(kind Kind, o Options, dir string) (*Server, error) {
 		Dir: dir, Root: confRoot, NoChroot: o.NoChroot, Empty: empty, Cert: files.cert, Key: files.key, ClientCA: files.ca,
 		Port: ports[0], PasvMin: ports[1], PasvMax: ports[len(ports)-1],
 		Implicit: kind.Implicit(), UID: uid, GID: gid, User: User, Password: Password, MaxPerIP: o.MaxPerIP,
-		ModulePath: filepath.Join(LabDir(), "root/usr/lib/proftpd"),
+		ModulePath:  filepath.Join(LabDir(), "root/usr/lib/proftpd"),
+		PasvAddress: pasvAddr, MaxRate: o.MaxRate, MaxRateKB: float64(o.MaxRate) / 1024,
 	}
 	cmd, err := command(kind, p)
 	if err != nil {
@@ -248,6 +272,7 @@ func launch(kind Kind, o Options, dir string) (*Server, error) {
 		Kind: kind, Host: "127.0.0.1", Port: p.Port, User: User, Password: Password,
 		Root: root, Home: home, Cert: cert, CertPEM: certPEM, dir: dir, uid: uid, cmd: cmd,
 		done: make(chan struct{}), out: &syncBuffer{},
+		pasvMin: p.PasvMin, pasvMax: p.PasvMax, pasvAddr: pasvAddr,
 	}
 	cmd.Stdout, cmd.Stderr = s.out, s.out
 	// A process group of its own, so that stopping the server by its pid also
@@ -384,6 +409,9 @@ type params struct {
 	User, Password                        string
 	ModulePath                            string
 	MaxPerIP                              int
+	PasvAddress                           string
+	MaxRate                               int64   // bytes/s per session, 0 = none
+	MaxRateKB                             float64 // the same in KiB/s, for ProFTPD
 }
 
 func command(kind Kind, p params) (*exec.Cmd, error) {
@@ -452,6 +480,9 @@ func command(kind Kind, p params) (*exec.Cmd, error) {
 		}
 		if p.ClientCA != "" {
 			return nil, fmt.Errorf("pure-ftpd: client certificates are not part of the lab")
+		}
+		if p.MaxRate > 0 || p.PasvAddress != "127.0.0.1" {
+			return nil, fmt.Errorf("pure-ftpd: MaxRate and PasvAddress are not part of the lab")
 		}
 		return exec.Command(binary(kind), args...), nil
 	}
