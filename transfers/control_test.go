@@ -199,13 +199,15 @@ func TestRestart(t *testing.T) {
 	})
 }
 
-// TestSegmentedDownload: a large file comes over several connections at
-// once, each its own range, and arrives whole — also when connections are
-// cut in the middle (the next try continues from the whole prefix).
+// TestSegmentedDownload: on a server that caps each connection (2 MiB/s),
+// a large file comes over several connections at once, each its own
+// range, added while each new one raises the rate, and arrives whole —
+// also when connections are cut in the middle (the next try continues
+// from the whole prefix).
 func TestSegmentedDownload(t *testing.T) {
 	for _, cut := range []bool{false, true} {
 		t.Run(map[bool]string{false: "clean", true: "cuts"}[cut], func(t *testing.T) {
-			cfg := ftpd.Config{}
+			cfg := ftpd.Config{MaxRate: 2 << 20}
 			var faults *ftpd.Faults
 			if cut {
 				faults = &ftpd.Faults{Rate: 0.3, CutAfter: 2 << 20, Seed: 3}

@@ -331,8 +331,43 @@ func (c *session) cmdRetr(arg string) bool {
 			c.logf('*', "fault injection: byte %d of the download flipped", limit)
 			return sendFile(dc, &flipReader{r: f, at: limit - 1}, -1)
 		}
+		if rate := c.srv.cfg.MaxRate; rate > 0 {
+			return sendFile(&pacedWriter{w: dc, rate: rate, start: time.Now(), done: c.done}, f, limit)
+		}
 		return sendFile(dc, f, limit)
 	})
+}
+
+// pacedWriter writes to w at most rate bytes a second on average since
+// start, in pieces of at most 16 KiB, until done is closed.
+type pacedWriter struct {
+	w     io.Writer
+	rate  int64
+	start time.Time
+	sent  int64
+	done  <-chan struct{}
+}
+
+func (p *pacedWriter) Write(b []byte) (int, error) {
+	written := 0
+	for len(b) > 0 { // bounded: each turn writes at least a byte or fails
+		due := p.start.Add(time.Duration(float64(p.sent) / float64(p.rate) * float64(time.Second)))
+		if wait := time.Until(due); wait > 0 {
+			select {
+			case <-time.After(wait):
+			case <-p.done:
+				return written, net.ErrClosed
+			}
+		}
+		n, err := p.w.Write(b[:min(len(b), 16<<10)])
+		written += n
+		p.sent += int64(n)
+		b = b[n:]
+		if err != nil {
+			return written, err
+		}
+	}
+	return written, nil
 }
 
 // trickleWriter writes one byte every interval, until done is closed.

@@ -125,6 +125,12 @@ type Config struct {
 	TrickleData  time.Duration
 	TrickleRetrs int
 
+	// MaxRate, if > 0, caps every download (RETR) at this many bytes a
+	// second, each data connection on its own, as a busy server or a
+	// hosting provider does (vsftpd's local_max_rate): a client gains
+	// speed only by opening more connections.
+	MaxRate int64
+
 	// MaxConns limits simultaneous control connections (default 32).
 	// Connections over it get "421 Too many connections" and are closed.
 	MaxConns int
