@@ -27,8 +27,10 @@ type downloadTry struct {
 	f    *fileTask
 	res  fileResult
 
-	root        *os.Root
-	local, part string // the target and its part file, inside root
+	root        *os.Root // the target's own folder, opened once per try
+	ownRoot     bool     // root was opened here (not the job's): close it
+	dir         string   // that folder, relative to the job's target folder
+	local, part string   // the target and its part file, names inside root
 	size        int64
 	mtime       time.Time
 	listed      bool  // size comes from a listing, which may be stale
@@ -42,6 +44,9 @@ type downloadTry struct {
 func (q *Queue) download(ctx context.Context, pool *session.Pool, c *session.Conn, j *Job, f *fileTask) (fileResult, error) {
 	d := &downloadTry{q: q, ctx: ctx, pool: pool, c: c, j: j, f: f}
 	err := d.run()
+	if d.ownRoot {
+		d.root.Close()
+	}
 	if d.tail != nil {
 		pool.Put(&d.tail, err)
 	}
@@ -79,22 +84,40 @@ func (d *downloadTry) plan() error {
 	if err := session.CheckName(path.Base(d.f.rel)); err != nil {
 		return err
 	}
-	root, err := d.q.rootFor(d.j)
-	if err != nil {
-		return fmt.Errorf("opening the target folder: %w", err)
+	if err := d.openFolder(); err != nil {
+		return err
 	}
-	d.root = root
 	d.size, d.mtime = d.f.size, d.f.mtime
 	d.listed = d.size >= 0
 	if d.size < 0 {
+		var err error
 		if d.size, err = d.c.Size(d.ctx, d.res.remote); err != nil {
 			return err
 		}
 		d.q.setSize(d.j, d.f, d.size)
 	}
 	d.res.size = d.size
-	d.local = filepath.FromSlash(d.f.rel)
+	d.local = path.Base(d.f.rel)
 	d.part = d.local + partSuffix
+	return nil
+}
+
+// openFolder opens the folder the file goes into once, so that each of the
+// try's steps names the file alone: through the job's root every step
+// would walk the whole relative path again (two system calls a level).
+func (d *downloadTry) openFolder() error {
+	root, err := d.q.rootFor(d.j)
+	if err != nil {
+		return fmt.Errorf("opening the target folder: %w", err)
+	}
+	d.root, d.dir = root, filepath.FromSlash(path.Dir(d.f.rel))
+	if d.dir == "." {
+		return nil
+	}
+	if d.root, err = root.OpenRoot(d.dir); err != nil {
+		return fmt.Errorf("download %s: opening %s: %w", d.res.remote, filepath.Join(d.j.spec.Local, d.dir), err)
+	}
+	d.ownRoot = true
 	return nil
 }
 
@@ -132,7 +155,7 @@ func (d *downloadTry) resolveConflict() error {
 			return err
 		}
 		d.part = d.local + partSuffix
-		d.res.local = filepath.Join(d.j.spec.Local, d.local)
+		d.res.local = filepath.Join(d.j.spec.Local, d.dir, d.local)
 	case Resume:
 		// Continue the shorter target: it becomes the part file, so the
 		// name shows a whole file again only when it is one.
@@ -146,7 +169,7 @@ func (d *downloadTry) resolveConflict() error {
 // openPart opens the part file for writing, to continue a part of ours
 // (REST) if the remote file has not changed since it was listed.
 func (d *downloadTry) openPart() (*os.File, error) {
-	d.res.part = d.part
+	d.res.part = filepath.Join(d.dir, d.part) // for cleanup, through the job's root
 	if pi, err := d.root.Stat(d.part); err == nil && pi.Mode().IsRegular() && pi.Size() <= d.size {
 		d.offset = pi.Size() // a part of ours: continue it (REST)
 	}
