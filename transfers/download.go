@@ -256,7 +256,10 @@ func (d *downloadTry) fetchStream(w *os.File) error {
 	if d.sum != nil {
 		dst = io.MultiWriter(dst, d.sum.h)
 	}
-	_, err = io.CopyBuffer(dst, r, make([]byte, copyBuffer))
+	err = withCopyBuffer(func(buf []byte) error {
+		_, err := io.CopyBuffer(dst, r, buf)
+		return err
+	})
 	// The server's reply to a transfer we broke off (426) says less
 	// than why we broke it off (a stall, a cut): the first error wins.
 	if cerr := r.Close(); err == nil {

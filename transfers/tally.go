@@ -2,6 +2,7 @@ package transfers
 
 import (
 	"io"
+	"sync"
 	"sync/atomic"
 )
 
@@ -112,3 +113,15 @@ func (w countingWriter) Write(p []byte) (int, error) {
 // buffer that stays in the CPU's cache is copied to the page cache at
 // once. Large buffers measured slower (the plaintext goes through RAM).
 const copyBuffer = 64 << 10
+
+// copyBuffers hands out copy buffers, so that a tree of small files does
+// not allocate (and collect) 64 KiB a file.
+var copyBuffers = sync.Pool{New: func() any { b := make([]byte, copyBuffer); return &b }}
+
+// withCopyBuffer calls fn with a buffer of copyBuffer bytes, kept for the
+// next caller afterwards.
+func withCopyBuffer[T any](fn func(buf []byte) T) T {
+	b := copyBuffers.Get().(*[]byte)
+	defer copyBuffers.Put(b)
+	return fn(*b)
+}

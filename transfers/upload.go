@@ -168,7 +168,7 @@ func (u *uploadTry) stor() error {
 			}
 			r = io.TeeReader(r, u.sum.h)
 		}
-		err := u.c.Stor(u.ctx, u.res.remote, offset, r)
+		err := u.c.Stor(u.ctx, u.res.remote, offset, pooledReader{r})
 		var se *session.Error
 		if err != nil && offset > 0 && errors.As(err, &se) && se.Code >= 500 && !retryable(err) {
 			offset = 0
@@ -218,4 +218,21 @@ func freeRemoteName(ctx context.Context, c *session.Conn, p string) (string, err
 		}
 	}
 	return "", fmt.Errorf("no free name for %s", p)
+}
+
+// pooledReader is r with a WriteTo that copies through a pooled buffer:
+// io.Copy inside the FTP library would allocate 32 KiB for every file.
+type pooledReader struct{ r io.Reader }
+
+func (p pooledReader) Read(b []byte) (int, error) { return p.r.Read(b) }
+
+func (p pooledReader) WriteTo(w io.Writer) (int64, error) {
+	type plain struct{ io.Reader } // no WriteTo: CopyBuffer must use buf
+	var n int64
+	err := withCopyBuffer(func(buf []byte) error {
+		var err error
+		n, err = io.CopyBuffer(w, plain{p.r}, buf)
+		return err
+	})
+	return n, err
 }
