@@ -103,15 +103,21 @@ type segment struct {
 // done is how much of the range arrived.
 func (s *segment) done() int64 { return min(s.pos, s.end) - s.start }
 
-// adapt adds segments, one a window, while each adds enough throughput,
-// and replaces those that end while a large range remains. It returns
-// when every segment has ended or one failed.
+// adapt adds segments while they add throughput, and replaces those that
+// end while a large range remains. Every window it compares the rate with
+// the rate before the last additions: while each segment added brought at
+// least half of what an average segment carries, it doubles their number
+// (1, 2, 4, 8: a server capping each connection is filled in a few
+// windows); while they helped less, but by at least 1/(2k) of the rate, it
+// adds one; after that it only keeps their number. It returns when every
+// segment has ended or one failed.
 func (g *segmenter) adapt() {
 	win := g.q.window()
 	t := time.NewTimer(win)
 	defer t.Stop()
-	grow, target := true, 1
-	var last float64 // the rate before the last segment was added
+	grow, target, limit := true, 1, min(maxSegments, max(g.pool.Limit(), 1))
+	added := 0       // segments the last round added
+	var last float64 // the rate before them
 	mark, markAt := int64(0), time.Now()
 	for range 1 << 20 { // bounded: a window at least 20 ms each
 		select {
@@ -129,18 +135,59 @@ func (g *segmenter) adapt() {
 			return
 		}
 		rate := float64(moved-mark) / time.Since(markAt).Seconds()
-		if grow && last > 0 && running >= target && rate-last < rate/float64(2*running) {
-			grow = false // the last one added did not help enough
+		if grow {
+			target, grow = nextTarget(target, running, added, rate, last)
+			target = min(target, limit)
 		}
-		if grow && running >= target {
-			target = running + 1
-		}
-		if running < target && g.add() {
+		if added = g.addN(target - running); added > 0 {
 			last = rate
 		}
 		mark, markAt = g.snapshotMoved(), time.Now()
 		t.Reset(win)
 	}
+}
+
+// nextTarget is how many segments to aim for after a window that moved
+// rate bytes a second with running segments, added of them new since the
+// window before, which moved last. It reports false when adding more is
+// no longer worth it.
+func nextTarget(target, running, added int, rate, last float64) (int, bool) {
+	switch {
+	case added == 0 && target > running: // no connection was free, or one ended: try again
+		return target, true
+	case added == 0 || last == 0: // nothing to judge yet: try one more
+		return running + 1, true
+	}
+	gain := rate - last
+	switch {
+	case gain/float64(added) >= rate/float64(running)/2:
+		return 2 * running, true // each new one carries its share: double
+	case gain >= rate/float64(2*running):
+		return running + 1, true
+	}
+	return max(target, running), false
+}
+
+// addN adds up to n segments at once (each waits for a connection of its
+// own, which may need a login) and returns how many it started.
+func (g *segmenter) addN(n int) int {
+	if n <= 0 {
+		return 0
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	started := 0
+	for range n {
+		wg.Go(func() {
+			if g.add() {
+				mu.Lock()
+				started++
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	return started
 }
 
 func (g *segmenter) snapshot() (moved int64, running int) {
@@ -155,15 +202,11 @@ func (g *segmenter) runningNow() int { _, r := g.snapshot(); return r }
 
 // add starts a segment on the second half of the largest range still to
 // come, over a connection the pool has free. It reports whether it did.
+// The range is chosen once the connection is there: other segments may
+// have been added meanwhile.
 func (g *segmenter) add() bool {
 	g.mu.Lock()
-	var big *segment
-	for _, s := range g.segs {
-		if s.err == nil && s.pos < s.end && (big == nil || s.end-s.pos > big.end-big.pos) {
-			big = s
-		}
-	}
-	ok := big != nil && big.end-big.pos >= 2*g.splitMin && g.running < maxSegments
+	ok := g.largest() != nil && g.running < maxSegments
 	g.mu.Unlock()
 	if !ok {
 		return false
@@ -173,18 +216,33 @@ func (g *segmenter) add() bool {
 		return false
 	}
 	g.mu.Lock()
-	left := big.end - big.pos
-	if big.pos >= big.end || left < 2*g.splitMin {
+	big := g.largest()
+	if big == nil {
 		g.mu.Unlock()
 		g.pool.Put(&c, nil)
 		return false
 	}
-	mid := big.pos + left/2
+	mid := big.pos + (big.end-big.pos)/2
 	end := big.end
 	big.end = mid
 	g.mu.Unlock()
 	g.start(c, mid, end, false)
 	return true
+}
+
+// largest is the running segment with the most still to come, if that is
+// enough to split (g.mu held).
+func (g *segmenter) largest() *segment {
+	var big *segment
+	for _, s := range g.segs {
+		if s.err == nil && s.pos < s.end && (big == nil || s.end-s.pos > big.end-big.pos) {
+			big = s
+		}
+	}
+	if big == nil || big.end-big.pos < 2*g.splitMin {
+		return nil
+	}
+	return big
 }
 
 // start runs a segment of [start, end) over c.

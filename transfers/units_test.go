@@ -158,3 +158,29 @@ func TestFormatSize(t *testing.T) {
 		}
 	}
 }
+
+// TestNextTarget: segments double while each new one carries its share,
+// grow by one while they help a little, and stop growing when they don't.
+func TestNextTarget(t *testing.T) {
+	for _, c := range []struct {
+		name                   string
+		target, running, added int
+		rate, last             float64
+		want                   int
+		grow                   bool
+	}{
+		{"first window: try a second", 1, 1, 0, 10, 0, 2, true},
+		{"a capped server: 1 to 2 doubled the rate", 2, 2, 1, 20, 10, 4, true},
+		{"2 to 4 doubled it again", 4, 4, 2, 40, 20, 8, true},
+		{"the new ones carry less than half a share: one more", 8, 8, 4, 60, 50, 9, true},
+		{"loopback: a second segment added nothing", 2, 2, 1, 100, 98, 2, false},
+		{"a segment ended meanwhile: judged by those running", 4, 3, 2, 30, 20, 6, true},
+		{"no slot was free last time: try again", 3, 2, 0, 20, 20, 3, true},
+	} {
+		got, grow := nextTarget(c.target, c.running, c.added, c.rate, c.last)
+		if got != c.want || grow != c.grow {
+			t.Errorf("%s: nextTarget(%d, %d, %d, %g, %g) = %d, %v; want %d, %v",
+				c.name, c.target, c.running, c.added, c.rate, c.last, got, grow, c.want, c.grow)
+		}
+	}
+}
