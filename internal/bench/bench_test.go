@@ -1,17 +1,21 @@
 //go:build bench
 
 // Package bench is Ferry's on-demand throughput benchmark: Ferry next to curl
-// and lftp, against the lab's real vsftpd and ProFTPD (explicit FTPS) on
-// 127.0.0.1. It is never built by CI (build tag bench); run it with
-// scripts/bench.sh, as root, after `scripts/setup.sh test`.
+// and lftp, each peer at its best settings, against the lab's real vsftpd and
+// ProFTPD (explicit FTPS): on loopback, on a vsftpd capped at 10 MB/s per
+// session, and on a vsftpd behind a 20 ms (each way) delay proxy. It is never
+// built by CI (build tag bench); run it with scripts/bench.sh, as root, after
+// `scripts/setup.sh test`.
 //
 // Environment:
 //
 //	BENCH_OUT=FILE     where the markdown report goes (default: a new folder in $TMPDIR)
-//	BENCH_QUICK=1      a 64 MiB file, a 100-file tree and 1 run, to check the harness
+//	BENCH_QUICK=1      64 MiB file, 20 MB capped and delayed file, 100-file tree, 1 run:
+//	                   checks the harness in a few minutes
 //	BENCH_RUNS=N       runs per measurement (default 3, quick 1); the median counts
 //	BENCH_FERRY=PATH   use this ferry binary instead of building one from the repository
-//	BENCH_ONLY=TEXT    only the workloads whose label contains TEXT ("down", "tree")
+//	BENCH_ONLY=TEXT    only the workloads whose "case workload" label contains TEXT
+//	                   ("loopback", "capped", "20 ms", "proftpd", "tree", "down", "tree up")
 package bench
 
 import (
@@ -21,8 +25,6 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/binary"
-	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -44,7 +46,8 @@ import (
 // config is the size of the benchmark.
 type config struct {
 	quick     bool
-	bigSize   int64 // the single file
+	bigSize   int64 // the loopback single file
+	midSize   int64 // the single file of the capped server and the delayed path
 	treeFiles int   // files in the tree, spread over treeDirs folders
 	treeDirs  int
 	fileSize  int64 // each tree file
@@ -52,9 +55,9 @@ type config struct {
 }
 
 func loadConfig(t *testing.T) config {
-	c := config{bigSize: 1 << 30, treeFiles: 1000, treeDirs: 10, fileSize: 16 << 10, runs: 3}
+	c := config{bigSize: 1 << 30, midSize: 200_000_000, treeFiles: 1000, treeDirs: 10, fileSize: 16 << 10, runs: 3}
 	if os.Getenv("BENCH_QUICK") == "1" {
-		c.quick, c.bigSize, c.treeFiles, c.runs = true, 64<<20, 100, 1
+		c.quick, c.bigSize, c.midSize, c.treeFiles, c.runs = true, 64<<20, 20_000_000, 100, 1
 	}
 	if s := os.Getenv("BENCH_RUNS"); s != "" {
 		n, err := strconv.Atoi(s)
@@ -66,81 +69,203 @@ func loadConfig(t *testing.T) config {
 	return c
 }
 
-func (c config) bigLabel() string { return "file " + humanBytes(c.bigSize) }
-func (c config) treeLabel() string {
-	return fmt.Sprintf("tree %d × %s", c.treeFiles, humanBytes(c.fileSize))
-}
+// tool is one row's program with its settings, named as the report names it.
+type tool string
 
-// The benchmarked endpoints.
-var kinds = []ftpslab.Kind{ftpslab.VsftpdExplicit, ftpslab.ProftpdExplicit}
-
-// Tools.
 const (
-	toolFerry = "ferry"
-	toolCurl  = "curl"
-	toolLftp  = "lftp"
-	// lftp limited to TLS 1.2, for trees: with TLS 1.3 lftp stalls ~40 ms
-	// per data connection (see legend), which makes its tree figures slow.
-	toolLftp12 = "lftp-tls12"
+	ferryDefault tool = "ferry"
+	ferryTLS12   tool = "ferry --tls12"
+	curlGet      tool = "curl"
+	lftpGet      tool = "lftp get"
+	lftpPget4    tool = "lftp pget -n 4"
+	lftpPget8    tool = "lftp pget -n 8"
+	lftpPut      tool = "lftp put"
+	// lftp's mirror with TLS 1.2 forced: at TLS 1.3 lftp stalls ~40 ms per
+	// data connection (see the legend), so its best tree figures are at 1.2.
+	lftpMirror12 tool = "lftp mirror -P4 TLS 1.2"
+	lftpMirror   tool = "lftp mirror -P4"
 )
 
-// row is one line of the report: a server, a workload and a tool.
+// program is the executable behind the tool: ferry, curl or lftp.
+func (t tool) program() string {
+	switch t {
+	case ferryDefault, ferryTLS12:
+		return "ferry"
+	case curlGet:
+		return "curl"
+	}
+	return "lftp"
+}
+
+// slug is the tool's name fit for a remote folder's.
+func (t tool) slug() string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			return r
+		}
+		return '-'
+	}, string(t))
+}
+
+// source is a local file the benchmark moves, with its SHA-256.
+type source struct {
+	name string // the file's name, locally and on the servers
+	size int64
+	path string
+	sum  [32]byte
+}
+
+// workload is one thing to move, by several tools in turn.
+type workload struct {
+	label string
+	down  bool
+	file  string // the source's name; "" for the tree
+	tools []tool
+}
+
+// benchCase is one server setup and what is measured against it.
+type benchCase struct {
+	label     string
+	kind      ftpslab.Kind
+	opts      ftpslab.Options
+	delay     time.Duration // one way; 0: loopback
+	workloads []workload
+}
+
+// cases lists every case of the benchmark, in the order they run.
+func (b *bench) cases() []benchCase {
+	big, mid, tree := b.big.name, b.mid.name, ""
+	bigLabel, midLabel := "file "+humanBytes(b.big.size), "file "+humanBytes(b.mid.size)
+	treeLabel := fmt.Sprintf("tree %d × %s", b.cfg.treeFiles, humanBytes(b.cfg.fileSize))
+	trees := []tool{ferryDefault, ferryTLS12, lftpMirror12, lftpMirror}
+	loopback := []workload{
+		{bigLabel + " down", true, big, []tool{ferryDefault, curlGet, lftpPget4, lftpGet}},
+		{bigLabel + " up", false, big, []tool{ferryDefault, curlGet, lftpPut}},
+		{treeLabel + " down", true, tree, trees},
+		{treeLabel + " up", false, tree, trees},
+	}
+	return []benchCase{
+		{label: "vsftpd loopback", kind: ftpslab.VsftpdExplicit, workloads: loopback},
+		{label: "proftpd loopback", kind: ftpslab.ProftpdExplicit, workloads: loopback},
+		{label: "vsftpd capped 10 MB/s", kind: ftpslab.VsftpdExplicit, opts: ftpslab.Options{MaxRate: 10_000_000},
+			workloads: []workload{
+				{midLabel + " down", true, mid, []tool{ferryDefault, curlGet, lftpPget4, lftpPget8}},
+			}},
+		{label: "vsftpd 20 ms path", kind: ftpslab.VsftpdExplicit, opts: ftpslab.Options{PasvAddress: ftpslab.DelayHost},
+			delay: 20 * time.Millisecond,
+			workloads: []workload{
+				{treeLabel + " down", true, tree, trees},
+				{treeLabel + " up", false, tree, trees},
+				{midLabel + " down", true, mid, []tool{ferryDefault, curlGet, lftpPget4}},
+			}},
+	}
+}
+
+// selected is the case's workloads whose "case workload" label contains only
+// (every one when only is empty).
+func (c benchCase) selected(only string) []workload {
+	var ws []workload
+	for _, w := range c.workloads {
+		if strings.Contains(c.label+" "+w.label, only) {
+			ws = append(ws, w)
+		}
+	}
+	return ws
+}
+
+// row is one line of the report: a case, a workload and a tool.
 type row struct {
-	server, workload, tool string
-	down, tree             bool
-	bytes                  int64 // per run
-	files                  int   // per run
-	secs                   []float64
-	clientCPU              []float64 // the tool's user+system seconds
-	machineCPU             []float64 // busy seconds of all cores together
-	na                     string    // why the tool did not run
-	failed                 string    // why a run failed
+	tool       tool
+	down       bool
+	src        *source // nil: the tree
+	bytes      int64   // per run
+	files      int     // per run
+	secs       []float64
+	clientCPU  []float64 // the tool's user+system seconds
+	machineCPU []float64 // busy seconds of all cores together
+	na         string    // why the tool did not run
+	failed     string    // why a run failed
 }
 
 func (r *row) median() float64 { return median(r.secs) }
+
+func (r *row) ok() bool { return r.na == "" && r.failed == "" && len(r.secs) > 0 }
+
+// group is one workload of one case: the rows compared with each other.
+type group struct {
+	caseLabel, workload string
+	tree                bool
+	rows                []*row
+}
+
+// find returns the group's row of tool t, or nil.
+func (g *group) find(t tool) *row {
+	for _, r := range g.rows {
+		if r.tool == t {
+			return r
+		}
+	}
+	return nil
+}
 
 // bench holds what every measurement shares.
 type bench struct {
 	t        *testing.T
 	cfg      config
 	tmp      string
-	env      []string // for the tools: an isolated HOME and config
-	ferry    string   // binary
-	ferryNA  string   // why Ferry's rows are n/a
-	curlNA   string
-	lftpNA   string
-	bigSrc   string // local 1 GiB source
-	bigSum   [32]byte
+	env      []string          // for the tools: an isolated HOME and config
+	ferry    string            // binary
+	na       map[string]string // why a program's rows are n/a, by program
+	big, mid *source
 	treeSrc  string // local folder "tree"
 	treeSums map[string][32]byte
 	uid, gid int // the lab account, owner of what the servers see
-	rows     []*row
+	groups   []*group
 	notes    []string
 }
 
 func TestBench(t *testing.T) {
 	cfg := loadConfig(t)
-	tmp := t.TempDir()
-	b := &bench{t: t, cfg: cfg, tmp: tmp}
-
+	b := &bench{t: t, cfg: cfg, tmp: t.TempDir(), na: map[string]string{}}
 	out := os.Getenv("BENCH_OUT")
 	if out == "" {
 		dir, err := os.MkdirTemp("", "ferry-bench-")
-		if err != nil {
-			t.Fatal(err)
-		}
+		must(t, err)
 		out = filepath.Join(dir, "bench.md")
 	}
-
 	acct, err := user.Lookup(ftpslab.User)
 	if err != nil {
 		t.Fatalf("the lab account %s is missing: run `scripts/setup.sh test` (as root): %v", ftpslab.User, err)
 	}
 	b.uid, _ = strconv.Atoi(acct.Uid)
 	b.gid, _ = strconv.Atoi(acct.Gid)
+	b.isolate()
+	b.setupTools()
+	b.makeSources()
+	header := b.header()
 
-	home := filepath.Join(tmp, "home")
-	must(t, os.MkdirAll(filepath.Join(home, "ferry-config"), 0o700))
+	only := os.Getenv("BENCH_ONLY")
+	for _, c := range b.cases() {
+		ws := c.selected(only)
+		if len(ws) == 0 {
+			continue
+		}
+		t.Run(c.label, func(t *testing.T) { b.runCase(t, c, ws) })
+	}
+
+	b.notes = append(b.notes, "Load average at the end: "+loadAvg()+".")
+	report := header + b.table() + b.legend()
+	fmt.Print("\n" + report)
+	must(t, os.MkdirAll(filepath.Dir(out), 0o755))
+	must(t, os.WriteFile(out, []byte(report), 0o644))
+	fmt.Printf("\nbench: report written to %s\n", out)
+}
+
+// isolate gives the tools an environment of their own: a fresh HOME, Ferry
+// config folder and locale, none of the caller's tool settings.
+func (b *bench) isolate() {
+	home := filepath.Join(b.tmp, "home")
+	must(b.t, os.MkdirAll(filepath.Join(home, "ferry-config"), 0o700))
 	for _, kv := range os.Environ() {
 		k, _, _ := strings.Cut(kv, "=")
 		if k == "HOME" || k == "LANG" || k == "LC_ALL" || strings.HasPrefix(k, "XDG_") ||
@@ -150,37 +275,10 @@ func TestBench(t *testing.T) {
 		b.env = append(b.env, kv)
 	}
 	b.env = append(b.env, "HOME="+home, "LANG=C.UTF-8", "FERRY_CONFIG_DIR="+filepath.Join(home, "ferry-config"))
-
-	b.setupTools()
-	b.makeSources()
-	header := b.header()
-
-	for _, kind := range kinds {
-		t.Run(string(kind), func(t *testing.T) {
-			if why := ftpslab.Missing(kind); why != "" {
-				b.notes = append(b.notes, fmt.Sprintf("%s not measured: %s", kind, why))
-				t.Errorf("ftpslab: %s", why)
-				return
-			}
-			srv := ftpslab.Start(t, kind)
-			b.server(t, srv)
-		})
-	}
-
-	b.notes = append(b.notes, "Load average at the end: "+loadAvg()+".")
-	report := header + b.table() + b.legend()
-	fmt.Print("\n" + report)
-	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(out, []byte(report), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	fmt.Printf("\nbench: report written to %s\n", out)
 }
 
-// setupTools builds Ferry (or takes BENCH_FERRY), checks whether it has get
-// and put yet, and finds curl and lftp.
+// setupTools builds Ferry (or takes BENCH_FERRY), checks that it runs, and
+// finds curl and lftp.
 func (b *bench) setupTools() {
 	t := b.t
 	if p := os.Getenv("BENCH_FERRY"); p != "" {
@@ -192,78 +290,47 @@ func (b *bench) setupTools() {
 			t.Fatalf("cannot find the repository root from %s: %v", root, err)
 		}
 		b.ferry = filepath.Join(b.tmp, "ferry")
+		// The main package includes the GUI, so this is a cgo build.
 		cmd := exec.Command("go", "build", "-o", b.ferry, ".")
 		cmd.Dir = root
 		start := time.Now()
 		if out, err := cmd.CombinedOutput(); err != nil {
-			b.ferryNA = "build failed"
+			b.na["ferry"] = "build failed"
 			t.Errorf("go build of ferry failed: %v\n%s", err, out)
 		} else {
 			t.Logf("built ferry in %.1f s", time.Since(start).Seconds())
 		}
 	}
-	if b.ferryNA == "" {
-		for _, sub := range []string{"get", "put"} {
-			cmd := exec.Command(b.ferry, sub)
-			cmd.Env = b.env
-			var stderr bytes.Buffer
-			cmd.Stderr = &stderr
-			err := cmd.Run()
-			var ee *exec.ExitError
-			if errors.As(err, &ee) && ee.ExitCode() == 2 && strings.Contains(stderr.String(), "unknown command") {
-				b.ferryNA = "ferry has no `get`/`put` yet"
-				t.Logf("ferry: %s; Ferry's rows are n/a", b.ferryNA)
-				break
-			}
-			if err != nil && (ee == nil) {
-				b.ferryNA = "cannot run ferry: " + err.Error()
-				t.Errorf("%s", b.ferryNA)
-				break
-			}
+	if b.na["ferry"] == "" {
+		cmd := exec.Command(b.ferry, "version")
+		cmd.Env = b.env
+		if out, err := cmd.CombinedOutput(); err != nil {
+			b.na["ferry"] = "cannot run ferry: " + err.Error()
+			t.Errorf("%s\n%s", b.na["ferry"], out)
 		}
 	}
-	if _, err := exec.LookPath("curl"); err != nil {
-		b.curlNA = "curl is not installed"
-		t.Errorf("curl is not installed: run `scripts/setup.sh test`")
-	}
-	if _, err := exec.LookPath("lftp"); err != nil {
-		b.lftpNA = "lftp is not installed"
-		t.Errorf("lftp is not installed: run `scripts/setup.sh test`")
+	for _, prog := range []string{"curl", "lftp"} {
+		if _, err := exec.LookPath(prog); err != nil {
+			b.na[prog] = prog + " is not installed"
+			t.Errorf("%s is not installed: run `scripts/setup.sh test`", prog)
+		}
 	}
 }
 
-// makeSources writes the single file (a random 1 MiB block repeated, each
-// copy stamped with its index so no two MiB are alike) and the tree of
-// small files, and remembers their SHA-256.
+// makeSources writes the two single files and the tree of small files, and
+// remembers their SHA-256. The data is a random 1 MiB block, each copy
+// stamped with its offset (or file number) so no two are alike.
 func (b *bench) makeSources() {
 	t := b.t
 	start := time.Now()
 	block := make([]byte, 1<<20)
 	must(t, fillRandom(block))
+	dir := filepath.Join(b.tmp, "src")
+	must(t, os.MkdirAll(dir, 0o755))
+	b.big = writeSource(t, dir, "big.bin", b.cfg.bigSize, block)
+	b.mid = writeSource(t, dir, "mid.bin", b.cfg.midSize, block)
 
-	b.bigSrc = filepath.Join(b.tmp, "src", "big.bin")
-	must(t, os.MkdirAll(filepath.Dir(b.bigSrc), 0o755))
-	f, err := os.Create(b.bigSrc)
-	must(t, err)
-	h := sha256.New()
-	w := bufio.NewWriterSize(io.MultiWriter(f, h), 1<<20)
-	buf := make([]byte, len(block))
-	for off := int64(0); off < b.cfg.bigSize; off += int64(len(buf)) {
-		copy(buf, block)
-		binary.LittleEndian.PutUint64(buf, uint64(off))
-		n := int64(len(buf))
-		if rest := b.cfg.bigSize - off; rest < n {
-			n = rest
-		}
-		if _, err := w.Write(buf[:n]); err != nil {
-			t.Fatal(err)
-		}
-	}
-	must(t, w.Flush())
-	must(t, f.Close())
-	copy(b.bigSum[:], h.Sum(nil))
-
-	b.treeSrc = filepath.Join(b.tmp, "src", "tree")
+	b.treeSrc = filepath.Join(dir, "tree")
 	b.treeSums = map[string][32]byte{}
 	perDir := (b.cfg.treeFiles + b.cfg.treeDirs - 1) / b.cfg.treeDirs
 	content := make([]byte, b.cfg.fileSize)
@@ -277,7 +344,30 @@ func (b *bench) makeSources() {
 		must(t, os.WriteFile(p, content, 0o644))
 		b.treeSums[filepath.ToSlash(rel)] = sha256.Sum256(content)
 	}
-	t.Logf("sources: %s and %d files in %.1f s", humanBytes(b.cfg.bigSize), b.cfg.treeFiles, time.Since(start).Seconds())
+	t.Logf("sources: %s, %s and %d files in %.1f s", humanBytes(b.big.size), humanBytes(b.mid.size),
+		b.cfg.treeFiles, time.Since(start).Seconds())
+}
+
+// writeSource writes size bytes of stamped copies of block to dir/name.
+func writeSource(t *testing.T, dir, name string, size int64, block []byte) *source {
+	s := &source{name: name, size: size, path: filepath.Join(dir, name)}
+	f, err := os.Create(s.path)
+	must(t, err)
+	h := sha256.New()
+	w := bufio.NewWriterSize(io.MultiWriter(f, h), 1<<20)
+	buf := make([]byte, len(block))
+	for off := int64(0); off < size; off += int64(len(buf)) {
+		copy(buf, block)
+		binary.LittleEndian.PutUint64(buf, uint64(off))
+		n := min(int64(len(buf)), size-off)
+		if _, err := w.Write(buf[:n]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(t, w.Flush())
+	must(t, f.Close())
+	copy(s.sum[:], h.Sum(nil))
+	return s
 }
 
 func fillRandom(p []byte) error {
@@ -285,119 +375,143 @@ func fillRandom(p []byte) error {
 	return err
 }
 
-// server runs every workload against one lab server.
-func (b *bench) server(t *testing.T, srv *ftpslab.Server) {
-	// What the server offers for download: the single file, hard-linked
-	// (no second GiB on disk), and the tree.
-	remoteBig := filepath.Join(srv.Root, "big.bin")
-	if err := os.Link(b.bigSrc, remoteBig); err != nil {
-		must(t, copyFile(b.bigSrc, remoteBig))
+// runCase starts the case's server (and delay proxy), offers the sources
+// there and measures the workloads ws.
+func (b *bench) runCase(t *testing.T, c benchCase, ws []workload) {
+	if why := ftpslab.Missing(c.kind); why != "" {
+		b.notes = append(b.notes, fmt.Sprintf("%s not measured: %s", c.label, why))
+		t.Errorf("ftpslab: %s", why)
+		return
 	}
-	must(t, os.Chown(remoteBig, b.uid, b.gid))
+	srv := ftpslab.Start(t, c.kind, c.opts)
+	s := &serverCtx{b: b, srv: srv, host: srv.Host, port: srv.Port, fingerprint: srv.FingerprintFlag(), dir: t.TempDir()}
+	if c.delay > 0 {
+		d := ftpslab.StartDelay(t, srv, c.delay)
+		s.host, s.port = d.Host, d.Port
+		t.Logf("delay proxy: %s", d)
+	}
+	// What the server offers for download, hard-linked where it can (no
+	// second GiB on disk). srv.Root is the login folder.
+	for _, src := range []*source{b.big, b.mid} {
+		dst := filepath.Join(srv.Root, src.name)
+		if err := os.Link(src.path, dst); err != nil {
+			must(t, copyFile(src.path, dst))
+		}
+		must(t, os.Chown(dst, b.uid, b.gid))
+	}
 	must(t, b.copyTree(b.treeSrc, filepath.Join(srv.Root, "tree")))
-	defer os.Remove(remoteBig)
-
-	fp := srv.Fingerprint()
-	s := &serverCtx{b: b, srv: srv, fingerprint: "sha256:" + hex.EncodeToString(fp[:]), dir: t.TempDir()}
 	must(t, os.WriteFile(filepath.Join(s.dir, "cert.pem"), srv.CertPEM, 0o644))
-	netrc := fmt.Sprintf("machine %s login %s password %s\n", srv.Host, srv.User, srv.Password)
+	netrc := fmt.Sprintf("machine %s login %s password %s\n", s.host, srv.User, srv.Password)
 	must(t, os.WriteFile(filepath.Join(s.dir, "netrc"), []byte(netrc), 0o600))
 
-	type wl struct {
-		label      string
-		down, tree bool
-		tools      []string
+	for _, w := range ws {
+		b.runWorkload(t, s, c.label, w)
 	}
-	workloads := []wl{
-		{b.cfg.bigLabel() + " down", true, false, []string{toolFerry, toolCurl, toolLftp}},
-		{b.cfg.bigLabel() + " up", false, false, []string{toolFerry, toolCurl, toolLftp}},
-		{b.cfg.treeLabel() + " down", true, true, []string{toolFerry, toolLftp, toolLftp12}},
-		{b.cfg.treeLabel() + " up", false, true, []string{toolFerry, toolLftp, toolLftp12}},
+}
+
+// runWorkload measures every tool of w, interleaved (ferry, curl, lftp,
+// ferry, ...) so that a slow phase of the machine hits every tool alike.
+func (b *bench) runWorkload(t *testing.T, s *serverCtx, caseLabel string, w workload) {
+	g := &group{caseLabel: caseLabel, workload: w.label, tree: w.file == ""}
+	b.groups = append(b.groups, g)
+	for _, tl := range w.tools {
+		r := &row{tool: tl, down: w.down, na: b.na[tl.program()]}
+		switch w.file {
+		case "":
+			r.bytes, r.files = int64(b.cfg.treeFiles)*b.cfg.fileSize, b.cfg.treeFiles
+		case b.big.name:
+			r.src, r.bytes, r.files = b.big, b.big.size, 1
+		default:
+			r.src, r.bytes, r.files = b.mid, b.mid.size, 1
+		}
+		g.rows = append(g.rows, r)
 	}
-	only := os.Getenv("BENCH_ONLY")
-	for _, w := range workloads {
-		if only != "" && !strings.Contains(w.label, only) {
-			continue
-		}
-		var rows []*row
-		for _, tool := range w.tools {
-			r := &row{server: string(srv.Kind), workload: w.label, tool: tool, down: w.down, tree: w.tree,
-				bytes: b.cfg.bigSize, files: 1}
-			if w.tree {
-				r.bytes, r.files = int64(b.cfg.treeFiles)*b.cfg.fileSize, b.cfg.treeFiles
-			}
-			switch tool {
-			case toolFerry:
-				r.na = b.ferryNA
-			case toolCurl:
-				r.na = b.curlNA
-			case toolLftp, toolLftp12:
-				r.na = b.lftpNA
-			}
-			rows = append(rows, r)
-			b.rows = append(b.rows, r)
-		}
-		// Runs are interleaved (ferry, curl, lftp, ferry, ...) so that a
-		// slow phase of the machine hits every tool alike.
-		for run := 1; run <= b.cfg.runs; run++ {
-			for _, r := range rows {
-				if r.na != "" || r.failed != "" {
-					continue
-				}
-				s.measure(t, r, run)
+	for run := 1; run <= b.cfg.runs; run++ {
+		for _, r := range g.rows {
+			if r.na == "" && r.failed == "" {
+				s.measure(t, g, r, run)
 			}
 		}
 	}
 }
 
+// serverCtx is one running case: the server and where the tools connect.
 type serverCtx struct {
 	b           *bench
 	srv         *ftpslab.Server
-	fingerprint string
+	host        string // the server's address, or the delay proxy's
+	port        int
+	fingerprint string // sha256:HEX
 	dir         string // cert.pem, netrc, lftp scripts, the download folder
 }
 
+// url is Ferry's URL for path, relative to the login folder (RFC 1738).
 func (s *serverCtx) url(path string) string {
-	return fmt.Sprintf("ftpes://%s@%s:%d%s", s.srv.User, s.srv.Host, s.srv.Port, path)
+	return fmt.Sprintf("ftpes://%s@%s:%d/%s", s.srv.User, s.host, s.port, path)
+}
+
+// target is where one run puts its result: a fresh local download folder,
+// or a fresh folder in the login folder for uploads (remote is its name
+// there, relative to the login folder).
+type target struct{ local, remote string }
+
+// prepare cleans up for one run and returns its target.
+func (s *serverCtx) prepare(t *testing.T, r *row, run int) target {
+	tg := target{local: filepath.Join(s.dir, "dl")}
+	must(t, os.RemoveAll(tg.local))
+	if r.down {
+		must(t, os.MkdirAll(tg.local, 0o755))
+	} else {
+		what := "tree"
+		if r.src != nil {
+			what = "file"
+		}
+		tg.remote = fmt.Sprintf("up-%s-%s-%d", r.tool.slug(), what, run)
+		p := filepath.Join(s.srv.Root, tg.remote)
+		must(t, os.RemoveAll(p))
+		must(t, os.Mkdir(p, 0o755))
+		must(t, os.Chown(p, s.b.uid, s.b.gid))
+	}
+	// Settle the previous run's writes so they do not slow this one.
+	syscall.Sync()
+	return tg
+}
+
+func (s *serverCtx) cleanup(tg target) {
+	os.RemoveAll(tg.local)
+	if tg.remote != "" {
+		os.RemoveAll(filepath.Join(s.srv.Root, tg.remote))
+	}
+}
+
+// verify checks the run's result against the source.
+func (s *serverCtx) verify(r *row, tg target) error {
+	dir := tg.local
+	if !r.down {
+		dir = filepath.Join(s.srv.Root, tg.remote)
+	}
+	if r.src == nil {
+		return s.b.verifyTree(filepath.Join(dir, "tree"))
+	}
+	return verifyFile(filepath.Join(dir, r.src.name), r.src)
 }
 
 // measure makes one run of one row: cleans the target, runs the tool, times
 // it, verifies the result and deletes it.
-func (s *serverCtx) measure(t *testing.T, r *row, run int) {
+func (s *serverCtx) measure(t *testing.T, g *group, r *row, run int) {
 	b := s.b
-	local := filepath.Join(s.dir, "dl") // downloads land here
-	var remoteDir string                // uploads go into this fresh folder ("/up-...")
-	if r.down {
-		must(t, os.RemoveAll(local))
-		must(t, os.MkdirAll(local, 0o755))
-	} else {
-		kind := "file"
-		if r.tree {
-			kind = "tree"
-		}
-		remoteDir = fmt.Sprintf("/up-%s-%s-%d", r.tool, kind, run)
-		p := filepath.Join(s.srv.Root, remoteDir)
-		must(t, os.RemoveAll(p))
-		must(t, os.Mkdir(p, 0o755))
-		must(t, os.Chown(p, b.uid, b.gid))
-	}
-	// Settle the previous run's writes so they do not slow this one.
-	syscall.Sync()
-
-	cmd, stdin, err := s.command(r, local, remoteDir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tg := s.prepare(t, r, run)
+	defer s.cleanup(tg)
+	argv, stdin, err := s.command(r, tg)
+	must(t, err)
 	timeout := 20 * time.Minute
 	if b.cfg.quick {
 		timeout = 5 * time.Minute
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	c := exec.CommandContext(ctx, cmd[0], cmd[1:]...)
-	c.Env = b.env
-	c.Dir = s.dir
-	c.WaitDelay = 5 * time.Second
+	c := exec.CommandContext(ctx, argv[0], argv[1:]...)
+	c.Env, c.Dir, c.WaitDelay = b.env, s.dir, 5*time.Second
 	if stdin != "" {
 		c.Stdin = strings.NewReader(stdin)
 	}
@@ -410,137 +524,132 @@ func (s *serverCtx) measure(t *testing.T, r *row, run int) {
 	secs := time.Since(start).Seconds()
 	busy := machineBusy() - before
 
-	what := fmt.Sprintf("%s %s %s run %d/%d", r.server, r.workload, r.tool, run, b.cfg.runs)
-	if err != nil {
-		if ctx.Err() != nil {
-			err = fmt.Errorf("no result after %s: %w", timeout, err)
+	what := fmt.Sprintf("%s, %s, %s, run %d/%d", g.caseLabel, g.workload, r.tool, run, b.cfg.runs)
+	if err != nil && ctx.Err() != nil {
+		err = fmt.Errorf("no result after %s: %w", timeout, err)
+	}
+	if err == nil {
+		if err = s.verify(r, tg); err != nil {
+			err = fmt.Errorf("wrong result: %w", err)
 		}
+	}
+	if err != nil {
 		r.failed = fmt.Sprintf("run %d: %v", run, err)
 		t.Errorf("%s: %v\n%s", what, err, output.String())
-		s.cleanup(local, remoteDir)
-		return
-	}
-	// Verify.
-	var target string
-	if r.down {
-		target = local
-	} else {
-		target = filepath.Join(s.srv.Root, remoteDir)
-	}
-	if r.tree {
-		err = b.verifyTree(filepath.Join(target, "tree"))
-	} else {
-		err = b.verifyBig(filepath.Join(target, "big.bin"))
-	}
-	s.cleanup(local, remoteDir)
-	if err != nil {
-		r.failed = fmt.Sprintf("run %d: wrong result: %v", run, err)
-		t.Errorf("%s: wrong result: %v\n%s", what, err, output.String())
 		return
 	}
 	r.secs = append(r.secs, secs)
-	if c.ProcessState != nil {
-		r.clientCPU = append(r.clientCPU, (c.ProcessState.UserTime() + c.ProcessState.SystemTime()).Seconds())
-	}
+	r.clientCPU = append(r.clientCPU, (c.ProcessState.UserTime() + c.ProcessState.SystemTime()).Seconds())
 	r.machineCPU = append(r.machineCPU, busy)
-	if r.tree {
-		t.Logf("%s: %.2f s, %.1f MB/s, %.0f files/s", what, secs, float64(r.bytes)/secs/1e6, float64(r.files)/secs)
-	} else {
-		t.Logf("%s: %.2f s, %.1f MB/s", what, secs, float64(r.bytes)/secs/1e6)
-	}
-}
-
-func (s *serverCtx) cleanup(local, remoteDir string) {
-	os.RemoveAll(local)
-	if remoteDir != "" {
-		os.RemoveAll(filepath.Join(s.srv.Root, remoteDir))
-	}
+	t.Logf("%s: %.2f s, %.1f MB/s, %.0f files/s", what, secs, float64(r.bytes)/secs/1e6, float64(r.files)/secs)
 }
 
 // command returns the argv and standard input for one run.
-func (s *serverCtx) command(r *row, local, remoteDir string) ([]string, string, error) {
-	b := s.b
-	srv := s.srv
-	switch r.tool {
-	case toolFerry:
-		sub := "put"
-		if r.down {
-			sub = "get"
-		}
-		args := []string{b.ferry, sub}
-		if r.tree {
-			args = append(args, "-r", "-j", "4")
-		}
-		args = append(args, "--on-conflict", "overwrite", "--password-stdin", "--fingerprint", s.fingerprint)
-		switch {
-		case r.down && r.tree:
-			args = append(args, s.url("/tree"), local)
-		case r.down:
-			args = append(args, s.url("/big.bin"), local)
-		case r.tree:
-			args = append(args, b.treeSrc, s.url(remoteDir))
-		default:
-			args = append(args, b.bigSrc, s.url(remoteDir))
-		}
-		return args, srv.Password + "\n", nil
-	case toolCurl:
-		if r.tree {
+func (s *serverCtx) command(r *row, tg target) ([]string, string, error) {
+	switch r.tool.program() {
+	case "ferry":
+		return s.ferryArgs(r, tg), s.srv.Password + "\n", nil
+	case "curl":
+		if r.src == nil {
 			return nil, "", fmt.Errorf("curl does not do trees")
 		}
-		base := fmt.Sprintf("ftp://%s:%d", srv.Host, srv.Port)
-		args := []string{"curl", "-q", "--silent", "--show-error", "--fail", "--ssl-reqd",
-			"--cacert", filepath.Join(s.dir, "cert.pem"), "--netrc-file", filepath.Join(s.dir, "netrc")}
-		if r.down {
-			args = append(args, "-o", filepath.Join(local, "big.bin"), base+"/big.bin")
-		} else {
-			args = append(args, "-T", b.bigSrc, base+remoteDir+"/big.bin")
-		}
-		return args, "", nil
-	case toolLftp, toolLftp12:
-		var cmd string
-		switch {
-		case r.down && r.tree:
-			cmd = fmt.Sprintf("mirror --parallel=4 /tree %s", lftpQuote(filepath.Join(local, "tree")))
-		case r.down:
-			cmd = fmt.Sprintf("get /big.bin -o %s", lftpQuote(filepath.Join(local, "big.bin")))
-		case r.tree:
-			cmd = fmt.Sprintf("mirror -R --parallel=4 %s %s", lftpQuote(b.treeSrc), lftpQuote(remoteDir+"/tree"))
-		default:
-			cmd = fmt.Sprintf("put %s -o %s", lftpQuote(b.bigSrc), lftpQuote(remoteDir+"/big.bin"))
-		}
-		priority := ""
-		if r.tool == toolLftp12 {
-			priority = `set ssl:priority "NORMAL:-VERS-TLS1.3"`
-		}
-		script := strings.Join([]string{
-			"set cmd:fail-exit yes",
-			priority,
-			"set ftp:ssl-force true",
-			"set ftp:ssl-protect-data true",
-			"set ftp:passive-mode on",
-			"set ssl:ca-file " + lftpQuote(filepath.Join(s.dir, "cert.pem")),
-			"set net:max-retries 1",
-			"set net:timeout 30",
-			"set xfer:clobber on",
-			fmt.Sprintf("open -u %s -p %d ftp://%s", lftpQuote(srv.User+","+srv.Password), srv.Port, srv.Host),
-			cmd,
-			"",
-		}, "\n")
-		path := filepath.Join(s.dir, "lftp-script")
-		if err := os.WriteFile(path, []byte(script), 0o600); err != nil {
-			return nil, "", err
-		}
-		return []string{"lftp", "-f", path}, "", nil
+		return s.curlArgs(r, tg), "", nil
 	}
-	return nil, "", fmt.Errorf("unknown tool %q", r.tool)
+	script, err := s.lftpScript(r, tg)
+	if err != nil {
+		return nil, "", err
+	}
+	path := filepath.Join(s.dir, "lftp-script")
+	if err := os.WriteFile(path, []byte(script), 0o600); err != nil {
+		return nil, "", err
+	}
+	return []string{"lftp", "-f", path}, "", nil
+}
+
+// ferryArgs runs Ferry with its defaults (its own connection count and
+// segments), login-relative URLs.
+func (s *serverCtx) ferryArgs(r *row, tg target) []string {
+	sub := "put"
+	if r.down {
+		sub = "get"
+	}
+	args := []string{s.b.ferry, sub}
+	if r.src == nil {
+		args = append(args, "-r")
+	}
+	if r.tool == ferryTLS12 {
+		args = append(args, "--tls12")
+	}
+	args = append(args, "--on-conflict", "overwrite", "--password-stdin", "--fingerprint", s.fingerprint)
+	switch {
+	case r.down && r.src == nil:
+		return append(args, s.url("tree"), tg.local)
+	case r.down:
+		return append(args, s.url(r.src.name), tg.local)
+	case r.src == nil:
+		return append(args, s.b.treeSrc, s.url(tg.remote))
+	}
+	return append(args, r.src.path, s.url(tg.remote))
+}
+
+// curlArgs: ftp://host:port/PATH is relative to the login folder in curl too.
+func (s *serverCtx) curlArgs(r *row, tg target) []string {
+	base := fmt.Sprintf("ftp://%s:%d/", s.host, s.port)
+	args := []string{"curl", "-q", "--silent", "--show-error", "--fail", "--ssl-reqd",
+		"--cacert", filepath.Join(s.dir, "cert.pem"), "--netrc-file", filepath.Join(s.dir, "netrc")}
+	if r.down {
+		return append(args, "-o", filepath.Join(tg.local, r.src.name), base+r.src.name)
+	}
+	return append(args, "-T", r.src.path, base+tg.remote+"/"+r.src.name)
+}
+
+// lftpScript is the lftp script of one run; remote paths are relative to
+// the login folder.
+func (s *serverCtx) lftpScript(r *row, tg target) (string, error) {
+	var cmd string
+	switch r.tool {
+	case lftpGet:
+		cmd = fmt.Sprintf("get %s -o %s", lftpQuote(r.src.name), lftpQuote(filepath.Join(tg.local, r.src.name)))
+	case lftpPget4, lftpPget8:
+		n := map[tool]int{lftpPget4: 4, lftpPget8: 8}[r.tool]
+		cmd = fmt.Sprintf("pget -n %d %s -o %s", n, lftpQuote(r.src.name), lftpQuote(filepath.Join(tg.local, r.src.name)))
+	case lftpPut:
+		cmd = fmt.Sprintf("put %s -o %s", lftpQuote(r.src.path), lftpQuote(tg.remote+"/"+r.src.name))
+	case lftpMirror, lftpMirror12:
+		if r.down {
+			cmd = fmt.Sprintf("mirror --parallel=4 tree %s", lftpQuote(filepath.Join(tg.local, "tree")))
+		} else {
+			cmd = fmt.Sprintf("mirror -R --parallel=4 %s %s", lftpQuote(s.b.treeSrc), lftpQuote(tg.remote+"/tree"))
+		}
+	default:
+		return "", fmt.Errorf("unknown tool %q", r.tool)
+	}
+	priority := ""
+	if r.tool == lftpMirror12 {
+		priority = `set ssl:priority "NORMAL:-VERS-TLS1.3"`
+	}
+	return strings.Join([]string{
+		"set cmd:fail-exit yes",
+		priority,
+		"set ftp:ssl-force true",
+		"set ftp:ssl-protect-data true",
+		"set ftp:passive-mode on",
+		"set ssl:ca-file " + lftpQuote(filepath.Join(s.dir, "cert.pem")),
+		"set net:max-retries 1",
+		"set net:timeout 30",
+		"set xfer:clobber on",
+		fmt.Sprintf("open -u %s -p %d ftp://%s", lftpQuote(s.srv.User+","+s.srv.Password), s.port, s.host),
+		cmd,
+		"",
+	}, "\n"), nil
 }
 
 func lftpQuote(s string) string {
 	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
 }
 
-// verifyBig checks the copy's size and SHA-256 against the source.
-func (b *bench) verifyBig(path string) error {
+// verifyFile checks the copy's size and SHA-256 against the source.
+func verifyFile(path string, src *source) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
@@ -551,10 +660,10 @@ func (b *bench) verifyBig(path string) error {
 	if err != nil {
 		return err
 	}
-	if n != b.cfg.bigSize {
-		return fmt.Errorf("%s: %d bytes, want %d", path, n, b.cfg.bigSize)
+	if n != src.size {
+		return fmt.Errorf("%s: %d bytes, want %d", path, n, src.size)
 	}
-	if !bytes.Equal(h.Sum(nil), b.bigSum[:]) {
+	if !bytes.Equal(h.Sum(nil), src.sum[:]) {
 		return fmt.Errorf("%s: SHA-256 differs from the source's", path)
 	}
 	return nil
@@ -663,83 +772,65 @@ func machineBusy() float64 {
 	return busy / 100 // USER_HZ is 100 on Linux
 }
 
-// header describes the machine and the tools.
+// header describes the machine, the tools and the cases.
 func (b *bench) header() string {
 	var h strings.Builder
 	mode := "full"
 	if b.cfg.quick {
 		mode = "quick (BENCH_QUICK=1)"
 	}
+	if only := os.Getenv("BENCH_ONLY"); only != "" {
+		mode += fmt.Sprintf(", only %q (BENCH_ONLY)", only)
+	}
 	fmt.Fprintf(&h, "# Ferry throughput benchmark\n\n")
 	fmt.Fprintf(&h, "- Date: %s\n", cmdLine("date", "-u"))
 	fmt.Fprintf(&h, "- Machine: %s; %s, %d cores%s; %s RAM\n", cmdLine("uname", "-srm"), cpuModel(), runtime.NumCPU(), cpuFlags(), memTotal())
 	fmt.Fprintf(&h, "- Go: %s\n", runtime.Version())
 	fmt.Fprintf(&h, "- Load average at the start: %s (other work on the machine skews the figures)\n", loadAvg())
-	ferry := "n/a"
-	if b.ferryNA != "build failed" && b.ferry != "" {
-		c := exec.Command(b.ferry, "version")
-		c.Env = b.env
-		if out, err := c.Output(); err == nil {
-			ferry = strings.TrimSpace(string(out))
-		}
-	}
-	if rev := cmdLine("git", "-C", filepath.Join("..", ".."), "describe", "--always", "--dirty"); rev != "?" {
-		ferry += " (" + rev + ")"
-	}
-	if b.ferryNA != "" {
-		ferry += "; " + b.ferryNA
-	}
-	fmt.Fprintf(&h, "- Ferry: %s\n", ferry)
+	fmt.Fprintf(&h, "- Ferry: %s\n", b.ferryVersion())
 	fmt.Fprintf(&h, "- curl: %s\n", curlVersion())
 	fmt.Fprintf(&h, "- lftp: %s\n", lftpVersion())
 	fmt.Fprintf(&h, "- Servers: %s; %s\n", vsftpdVersion(), proftpdVersion())
-	fmt.Fprintf(&h, "- Run: %s; single file %s, tree %d files × %s in %d folders; median of %d run(s); "+
-		"loopback 127.0.0.1, explicit FTPS, passive mode; files in the page cache, so this measures "+
-		"protocol, TLS and CPU, not disks\n\n",
-		mode, humanBytes(b.cfg.bigSize), b.cfg.treeFiles, humanBytes(b.cfg.fileSize), b.cfg.treeDirs, b.cfg.runs)
+	fmt.Fprintf(&h, "- Run: %s; median of %d run(s), interleaved tool by tool; explicit FTPS, passive mode; "+
+		"files in the page cache, so this measures protocol, TLS and CPU, not disks\n", mode, b.cfg.runs)
+	fmt.Fprintf(&h, "- Cases: *loopback*: vsftpd and ProFTPD on 127.0.0.1, a single file of %s and a tree of "+
+		"%d files × %s in %d folders; *capped 10 MB/s*: vsftpd with local_max_rate=10000000 (per session), "+
+		"a %s file; *20 ms path*: vsftpd behind a userspace delay proxy on %s adding 20 ms each way "+
+		"(40 ms round trip) to the control and every data connection, the tree and a %s file\n\n",
+		humanBytes(b.big.size), b.cfg.treeFiles, humanBytes(b.cfg.fileSize), b.cfg.treeDirs,
+		humanBytes(b.mid.size), ftpslab.DelayHost, humanBytes(b.mid.size))
 	return h.String()
+}
+
+// ferryVersion is `ferry version` and the repository's revision.
+func (b *bench) ferryVersion() string {
+	v := "n/a"
+	if b.na["ferry"] != "build failed" && b.ferry != "" {
+		c := exec.Command(b.ferry, "version")
+		c.Env = b.env
+		if out, err := c.Output(); err == nil {
+			v = strings.TrimSpace(string(out))
+		}
+	}
+	if rev := cmdLine("git", "-C", filepath.Join("..", ".."), "describe", "--always", "--dirty"); rev != "?" {
+		v += " (" + rev + ")"
+	}
+	if why := b.na["ferry"]; why != "" {
+		v += "; " + why
+	}
+	return v
 }
 
 // table is the markdown table of every row.
 func (b *bench) table() string {
 	var t strings.Builder
-	t.WriteString("| Server | Workload | Tool | Median s | MB/s | Files/s | Ferry ÷ other | Client CPU | All CPU | Runs (s) |\n")
+	t.WriteString("| Case | Workload | Tool | Median s | MB/s | Files/s | Ferry ÷ this | CPU s/GiB | Machine CPU | Runs (s) |\n")
 	t.WriteString("|---|---|---|---:|---:|---:|---:|---:|---:|---|\n")
-	for _, r := range b.rows {
-		cells := []string{r.server, r.workload, r.tool}
-		switch {
-		case r.na != "":
-			cells = append(cells, "n/a", "", "", "", "", "", r.na)
-		case r.failed != "" || len(r.secs) == 0:
-			why := r.failed
-			if why == "" {
-				why = "no run"
-			}
-			cells = append(cells, "FAILED", "", "", "", "", "", strings.ReplaceAll(why, "|", "/"))
-		default:
-			m := r.median()
-			filesPerSec := "–"
-			if r.tree {
-				filesPerSec = fmt.Sprintf("%.0f", float64(r.files)/m)
-			}
-			ratio := ""
-			if r.tool == toolFerry {
-				ratio = b.ratio(r)
-			}
-			runs := make([]string, len(r.secs))
-			for i, s := range r.secs {
-				runs[i] = fmt.Sprintf("%.2f", s)
-			}
-			cells = append(cells,
-				fmt.Sprintf("%.2f", m),
-				fmt.Sprintf("%.1f", float64(r.bytes)/m/1e6),
-				filesPerSec,
-				ratio,
-				pct(r.clientCPU, r.secs),
-				pct(r.machineCPU, r.secs),
-				strings.Join(runs, " / "))
+	for _, g := range b.groups {
+		for _, r := range g.rows {
+			cells := append([]string{g.caseLabel, g.workload, string(r.tool)}, rowCells(g, r)...)
+			t.WriteString("| " + strings.Join(cells, " | ") + " |\n")
 		}
-		t.WriteString("| " + strings.Join(cells, " | ") + " |\n")
 	}
 	for _, n := range b.notes {
 		t.WriteString("\n" + n + "\n")
@@ -747,22 +838,61 @@ func (b *bench) table() string {
 	return t.String()
 }
 
-// ratio is Ferry's throughput over curl's (single file) or lftp's (tree) in
-// the same server and workload.
-func (b *bench) ratio(f *row) string {
-	other := toolCurl
-	if f.tree {
-		other = toolLftp
-	}
-	for _, r := range b.rows {
-		if r.server == f.server && r.workload == f.workload && r.tool == other {
-			if r.na != "" || r.failed != "" || len(r.secs) == 0 {
-				return "n/a"
-			}
-			return fmt.Sprintf("%.2f vs %s", r.median()/f.median(), other)
+// rowCells are the row's cells after Case, Workload and Tool.
+func rowCells(g *group, r *row) []string {
+	switch {
+	case r.na != "":
+		return []string{"n/a", "", "", "", "", "", r.na}
+	case !r.ok():
+		why := r.failed
+		if why == "" {
+			why = "no run"
 		}
+		return []string{"FAILED", "", "", "", "", "", strings.ReplaceAll(why, "|", "/")}
 	}
-	return "n/a"
+	m := r.median()
+	filesPerSec := "–"
+	if g.tree {
+		filesPerSec = fmt.Sprintf("%.0f", float64(r.files)/m)
+	}
+	runs := make([]string, len(r.secs))
+	perGiB := make([]float64, len(r.secs))
+	for i, s := range r.secs {
+		runs[i] = fmt.Sprintf("%.2f", s)
+		perGiB[i] = r.clientCPU[i] / (float64(r.bytes) / (1 << 30))
+	}
+	return []string{
+		fmt.Sprintf("%.2f", m),
+		fmt.Sprintf("%.1f", float64(r.bytes)/m/1e6),
+		filesPerSec,
+		ratios(g, r),
+		fmt.Sprintf("%.1f", median(perGiB)),
+		pct(r.machineCPU, r.secs),
+		strings.Join(runs, " / "),
+	}
+}
+
+// ratios is, on a peer's row, Ferry's throughput over the peer's: Ferry
+// with its defaults, and on trees "default / --tls12". Above 1: Ferry is
+// faster. Ferry's own rows have none.
+func ratios(g *group, peer *row) string {
+	if peer.tool.program() == "ferry" {
+		return ""
+	}
+	ferries := []tool{ferryDefault}
+	if g.tree {
+		ferries = append(ferries, ferryTLS12)
+	}
+	var out []string
+	for _, ft := range ferries {
+		f := g.find(ft)
+		if f == nil || !f.ok() {
+			out = append(out, "n/a")
+			continue
+		}
+		out = append(out, fmt.Sprintf("%.2f", peer.median()/f.median()))
+	}
+	return strings.Join(out, " / ")
 }
 
 // pct is the median CPU use over the wall time, in percent of one core.
@@ -779,21 +909,23 @@ func pct(cpu, secs []float64) string {
 
 func (b *bench) legend() string {
 	return `
-Tools (each run: the target cleaned first, uploads into a fresh remote folder; wall clock around the process;
-the result verified by size and SHA-256, trees by file count, total bytes and each file's SHA-256):
+Tools (each run: the target cleaned first, uploads into a fresh folder in the login folder; wall clock around
+the process; the result verified by size and SHA-256, trees by file count, total bytes and each file's SHA-256;
+every path relative to the login folder):
 
-- ferry: ` + "`ferry get|put [-r -j 4] --on-conflict overwrite --password-stdin --fingerprint sha256:HEX`" + `
-- curl: ` + "`curl --ssl-reqd --cacert CERT --netrc-file NETRC -o FILE ftp://HOST:PORT/big.bin`" + `, ` + "`-T FILE`" + ` up
-- lftp: a script (` + "`lftp -f`" + `) with ftp:ssl-force, ftp:ssl-protect-data, passive mode, ssl:ca-file, net:max-retries 1;
-  ` + "`get`/`put`" + ` for the single file, ` + "`mirror --parallel=4`" + ` / ` + "`mirror -R --parallel=4`" + ` for the tree
-- lftp-tls12: the same lftp with ` + "`set ssl:priority \"NORMAL:-VERS-TLS1.3\"`" + `, for trees only. With TLS 1.3
-  lftp's data-connection handshake sends ChangeCipherSpec and Finished as two small writes without TCP_NODELAY,
-  so Nagle holds Finished until the server's delayed ACK (~40 ms): every downloaded file costs ~40 ms per
-  connection. TLS 1.2 shows what lftp does without that stall. Ferry's ratio is still against plain lftp.
+- ferry: ` + "`ferry get|put [-r] --on-conflict overwrite --password-stdin --fingerprint sha256:HEX ftpes://USER@HOST:PORT/PATH`" + `,
+  Ferry's defaults (its connection limit of 8, segmented large downloads); ferry --tls12: the same with ` + "`--tls12`" + `
+- curl: ` + "`curl --ssl-reqd --cacert CERT --netrc-file NETRC -o FILE ftp://HOST:PORT/FILE`" + `, ` + "`-T FILE`" + ` up (one connection)
+- lftp: a script (` + "`lftp -f`" + `) with ftp:ssl-force, ftp:ssl-protect-data, passive mode, ssl:ca-file, net:max-retries 1,
+  then ` + "`get`, `pget -n 4|8`, `put`, `mirror --parallel=4` / `mirror -R --parallel=4`" + `; pget -n 8 matches Ferry's 8 connections
+- lftp mirror -P4 TLS 1.2: the same mirror with ` + "`set ssl:priority \"NORMAL:-VERS-TLS1.3\"`" + `, lftp's best for trees:
+  lftp 4.9.2/GnuTLS stalls ~40 ms per data connection at TLS 1.3 (it sends its last handshake messages in two small writes with Nagle on).
 
-Ferry ÷ other: Ferry's throughput divided by curl's (single file) or lftp's (tree); above 1 means Ferry is faster.
-Client CPU: the tool's user+system time over wall time; All CPU: every process on the machine (servers,
-kernel, tool), both in percent of one core (` + strconv.Itoa(runtime.NumCPU()) + ` cores = ` + strconv.Itoa(100*runtime.NumCPU()) + `%).
+Ferry ÷ this: on a peer's row, Ferry's throughput divided by that peer's (Ferry with its defaults; on trees
+"default / --tls12"); above 1 means Ferry is faster.
+CPU s/GiB: the tool's own user+system seconds (its process, from wait4) per GiB moved. Machine CPU: every process
+on the machine (servers, kernel, tool, and on the 20 ms path the delay proxy inside the benchmark) over wall time,
+in percent of one core (` + strconv.Itoa(runtime.NumCPU()) + ` cores = ` + strconv.Itoa(100*runtime.NumCPU()) + `%).
 `
 }
 
@@ -954,6 +1086,8 @@ func humanBytes(n int64) string {
 		return fmt.Sprintf("%d GiB", n>>30)
 	case n >= 1<<20 && n%(1<<20) == 0:
 		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1e6 && n%1e6 == 0:
+		return fmt.Sprintf("%d MB", n/1e6)
 	case n >= 1<<30:
 		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
 	case n >= 1<<10 && n%(1<<10) == 0:
@@ -976,27 +1110,43 @@ func (t *tailBuffer) Write(p []byte) (int, error) {
 func (t *tailBuffer) String() string { return string(t.b) }
 
 // TestLabHold keeps one lab server up for profiling by hand
-// (BENCH_HOLD=vsftpd-explicit): it prints the URL, password and fingerprint,
-// serves a 1 GiB big.bin, and stops when /tmp/ferry-bench-stop appears or
-// after 20 minutes.
+// (BENCH_HOLD=vsftpd-explicit; BENCH_HOLD_RATE=10000000 caps it at that many
+// bytes a second per session, BENCH_HOLD_DELAY=20ms puts the delay proxy in
+// front of it): it prints the URL, password and fingerprint, serves a 1 GiB
+// big.bin, and stops when /tmp/ferry-bench-stop appears or after 20 minutes.
 func TestLabHold(t *testing.T) {
 	kind := ftpslab.Kind(os.Getenv("BENCH_HOLD"))
 	if kind == "" {
 		t.Skip("set BENCH_HOLD to a lab kind")
 	}
-	srv := ftpslab.Start(t, kind)
+	var opts ftpslab.Options
+	if s := os.Getenv("BENCH_HOLD_RATE"); s != "" {
+		rate, err := strconv.ParseInt(s, 10, 64)
+		must(t, err)
+		opts.MaxRate = rate
+	}
+	var delay time.Duration
+	if s := os.Getenv("BENCH_HOLD_DELAY"); s != "" {
+		var err error
+		delay, err = time.ParseDuration(s)
+		must(t, err)
+		opts.PasvAddress = ftpslab.DelayHost
+	}
+	srv := ftpslab.Start(t, kind, opts)
+	host, port := srv.Host, srv.Port
+	if delay > 0 {
+		d := ftpslab.StartDelay(t, srv, delay)
+		host, port = d.Host, d.Port
+	}
+	acct, err := user.Lookup(ftpslab.User)
+	must(t, err)
+	uid, _ := strconv.Atoi(acct.Uid)
+	gid, _ := strconv.Atoi(acct.Gid)
 	block := make([]byte, 1<<20)
 	must(t, fillRandom(block))
-	f, err := os.Create(filepath.Join(srv.Root, "big.bin"))
-	must(t, err)
-	for range 1024 {
-		_, err := f.Write(block)
-		must(t, err)
-	}
-	must(t, f.Close())
-	must(t, os.Chown(filepath.Join(srv.Root, "big.bin"), 999, 995))
-	fp := srv.Fingerprint()
-	fmt.Printf("HOLD ftpes://%s@%s:%d/big.bin password=%s fingerprint=sha256:%s\n", srv.User, srv.Host, srv.Port, srv.Password, hex.EncodeToString(fp[:]))
+	big := writeSource(t, srv.Root, "big.bin", 1<<30, block)
+	must(t, os.Chown(big.path, uid, gid))
+	fmt.Printf("HOLD ftpes://%s@%s:%d/big.bin password=%s fingerprint=%s\n", srv.User, host, port, srv.Password, srv.FingerprintFlag())
 	os.Remove("/tmp/ferry-bench-stop")
 	for range 1200 {
 		if _, err := os.Stat("/tmp/ferry-bench-stop"); err == nil {
