@@ -251,7 +251,7 @@ func (c *transferCmd) runQueue(ctx context.Context, pool *session.Pool, jobs int
 	}
 	var sum summary
 	q := transfers.New(transfers.Config{
-		Connections: onePool{pool}, Resolver: c.resolver(p), Concurrency: jobs, History: history,
+		Connections: onePool{pool}, Resolver: c.resolver(p), Concurrency: jobs, Adaptive: c.flags.jobs <= 0, History: history,
 		Notify:   func(msg string) { p.println("ferry: " + msg) },
 		OnRecord: sum.add,
 	})

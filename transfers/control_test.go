@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -239,6 +240,48 @@ func TestSegmentedDownload(t *testing.T) {
 				t.Fatalf("done %+v: want one record with a checksum", r)
 			}
 			t.Logf("%d distinct REST offsets, %d cuts", len(rests), faults.Cuts())
+		})
+	}
+}
+
+// TestAdaptiveWidth: with Config.Adaptive, a tree of files from a server
+// that caps each connection starts on 2 transfers and widens (each new
+// connection adds its cap), and everything arrives whole; without it, the
+// queue keeps to Concurrency.
+func TestAdaptiveWidth(t *testing.T) {
+	for _, adaptive := range []bool{true, false} {
+		t.Run(map[bool]string{true: "adaptive", false: "fixed"}[adaptive], func(t *testing.T) {
+			d := startDouble(t, ftpd.Config{MaxRate: 1 << 20})
+			tree := testutil.Tree{}
+			for i := range 64 {
+				tree[fmt.Sprintf("t/f%02d.bin", i)] = bigData(96<<10 + i)
+			}
+			testutil.WriteTree(t, d.Root, tree)
+			tree["t/"] = nil // the folder, as ReadTree gives it back
+			q := d.queue(Config{Concurrency: 8, Adaptive: adaptive})
+			if !adaptive {
+				q.SetConcurrency(2)
+			}
+			local := t.TempDir()
+			q.Add(Spec{Direction: Download, Site: "s", Remote: "/t", Local: local, IsDir: true})
+			wait(t, q)
+			if f := q.FailedJobs(); len(f) > 0 {
+				t.Fatalf("failed: %+v", f)
+			}
+			testutil.CompareTrees(t, "the download", testutil.ReadTree(t, local), tree)
+			logins := 0
+			for _, c := range d.Srv.Commands() {
+				if strings.HasPrefix(c, "USER ") {
+					logins++
+				}
+			}
+			switch {
+			case adaptive && logins < 4:
+				t.Errorf("%d logins: want the width to grow past 2 on a server capping each connection", logins)
+			case !adaptive && logins > 2:
+				t.Errorf("%d logins: want 2, the fixed concurrency", logins)
+			}
+			t.Logf("%d logins", logins)
 		})
 	}
 }

@@ -85,8 +85,12 @@ type Config struct {
 	// is ever overwritten without someone saying so).
 	Resolver Resolver
 	// Concurrency is the number of simultaneous transfers per site
-	// (default 4).
+	// (default 4); with Adaptive, the most there may be.
 	Concurrency int
+	// Adaptive sizes the number of simultaneous transfers per site to the
+	// work: it starts at 2 and grows while each transfer added raises the
+	// throughput (see width.go). Without it, Concurrency is fixed.
+	Adaptive bool
 	// Attempts bounds how often one file is tried in a row without
 	// getting further into it when the connection fails (default 5); a
 	// try that got further starts the count again (at most 4×Attempts
@@ -131,6 +135,7 @@ type Queue struct {
 	paused   bool
 	applyAll Action
 	workers  map[string]int
+	widths   map[string]*width // Adaptive: each site's tuner
 	closed   bool
 
 	resolveMu sync.Mutex // one conflict question at a time
@@ -164,6 +169,7 @@ type Job struct {
 	lister    bool // a folder job whose expansion has begun
 	failures  int  // files given up on
 	root      *os.Root
+	width     *width // its site's tuner, with Config.Adaptive
 
 	// Progress, added to by workers.
 	tally   tally
@@ -221,7 +227,7 @@ func New(cfg Config) *Queue {
 	ctx, stop := context.WithCancel(context.Background())
 	q := &Queue{
 		cfg: cfg, ctx: ctx, stop: stop,
-		wake: make(chan struct{}), workers: map[string]int{},
+		wake: make(chan struct{}), workers: map[string]int{}, widths: map[string]*width{},
 		saveCh: make(chan struct{}, 1), saved: make(chan struct{}),
 	}
 	go q.saver()
@@ -260,6 +266,9 @@ func (q *Queue) Add(specs ...Spec) []JobID {
 func (q *Queue) newJobLocked(s Spec) *Job {
 	q.nextID++
 	j := &Job{id: q.nextID, spec: s}
+	if q.cfg.Adaptive {
+		j.width = q.siteWidth(s.Site)
+	}
 	if s.IsDir {
 		j.dirs = []dirTask{{rel: j.rootRel()}}
 		j.lister = true
@@ -308,7 +317,7 @@ func (q *Queue) ensureWorkersLocked(site string) {
 	if q.closed || q.paused {
 		return
 	}
-	for q.workers[site] < q.cfg.Concurrency {
+	for q.workers[site] < q.widthLocked(site) {
 		q.workers[site]++
 		q.wg.Add(1)
 		go q.worker(site)
@@ -345,6 +354,11 @@ func (q *Queue) next(site string) *task {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	for {
+		q.tuneLocked(site, time.Now())
+		if q.workers[site] > q.widthLocked(site) {
+			q.workers[site]-- // the width shrank: this worker ends
+			return nil
+		}
 		if !q.closed && !q.paused {
 			for _, j := range q.active {
 				if j.spec.Site != site || j.paused {
@@ -739,6 +753,11 @@ func (q *Queue) SetConcurrency(n int) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	q.cfg.Concurrency = max(n, 1)
+	for _, w := range q.widths {
+		w.max = q.cfg.Concurrency
+		w.cur = min(w.cur, w.max)
+		w.grow = w.cur < w.max
+	}
 	for _, j := range q.active {
 		q.ensureWorkersLocked(j.spec.Site)
 	}

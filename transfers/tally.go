@@ -65,7 +65,10 @@ func (q *Queue) uncount(j *Job, f *fileTask) {
 }
 
 // fileDone counts a transferred file.
-func (q *Queue) fileDone(j *Job) { q.account(j, delta{files: 1}) }
+func (q *Queue) fileDone(j *Job) {
+	q.account(j, delta{files: 1})
+	j.workDone(fileWork)
+}
 
 // setSize corrects a file's size in the totals once it is known.
 func (q *Queue) setSize(j *Job, f *fileTask, size int64) {
@@ -89,6 +92,7 @@ func (c counter) add(n int) {
 	if n > 0 {
 		c.f.counted.Add(int64(n))
 		c.q.account(c.j, delta{bytes: int64(n)})
+		c.j.workDone(int64(n))
 	}
 }
 

@@ -169,7 +169,8 @@ func TestNextTarget(t *testing.T) {
 		want                   int
 		grow                   bool
 	}{
-		{"first window: try a second", 1, 1, 0, 10, 0, 2, true},
+		{"first window, two started at once: try four", 2, 2, 1, 20, 0, 4, true},
+		{"only one connection could start: try a second", 1, 1, 0, 10, 0, 2, true},
 		{"a capped server: 1 to 2 doubled the rate", 2, 2, 1, 20, 10, 4, true},
 		{"2 to 4 doubled it again", 4, 4, 2, 40, 20, 8, true},
 		{"the new ones carry less than half a share: one more", 8, 8, 4, 60, 50, 9, true},
@@ -181,6 +182,31 @@ func TestNextTarget(t *testing.T) {
 		if got != c.want || grow != c.grow {
 			t.Errorf("%s: nextTarget(%d, %d, %d, %g, %g) = %d, %v; want %d, %v",
 				c.name, c.target, c.running, c.added, c.rate, c.last, got, grow, c.want, c.grow)
+		}
+	}
+}
+
+// TestNextWidth: the number of transfers doubles while each new one
+// carries its share, grows by one while they help a little, goes back
+// when they made it slower, and stays when they changed nothing.
+func TestNextWidth(t *testing.T) {
+	for _, c := range []struct {
+		name           string
+		cur, prev      int
+		rate, prevRate float64
+		want           int
+		grow           bool
+	}{
+		{"first window: try twice as many", 2, 0, 100, 0, 4, true},
+		{"a long round trip: 2 to 4 doubled the rate", 4, 2, 200, 100, 8, true},
+		{"4 to 8 added a little", 8, 4, 230, 200, 9, true},
+		{"loopback, server-bound: 2 to 4 made it slower", 4, 2, 90, 100, 2, false},
+		{"2 to 4 changed nothing", 4, 2, 101, 100, 4, false},
+	} {
+		got, grow := nextWidth(c.cur, c.prev, c.rate, c.prevRate)
+		if got != c.want || grow != c.grow {
+			t.Errorf("%s: nextWidth(%d, %d, %g, %g) = %d, %v; want %d, %v",
+				c.name, c.cur, c.prev, c.rate, c.prevRate, got, grow, c.want, c.grow)
 		}
 	}
 }
