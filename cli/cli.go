@@ -116,7 +116,9 @@ URLs:
 
 Transfer flags (get, put):
   -r                        transfer folders with everything in them
-  -j N                      transfers at once (default: the site's connection limit, else 8)
+  -j N                      transfers at once (default: start with 2 and add more while
+                            each raises the throughput, up to the site's connection
+                            limit, else 8)
   --on-conflict A           when a file exists: overwrite, newer (overwrite if newer),
                             size (overwrite if the size differs), resume, rename (keep
                             both), skip. Default: ask on a terminal, else skip.

@@ -37,7 +37,7 @@ type transferFlags struct {
 
 func (t *transferFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&t.recursive, "r", false, "transfer folders with everything in them")
-	fs.IntVar(&t.jobs, "j", 0, "transfers at once (default: the site's connection limit, else 8)")
+	fs.IntVar(&t.jobs, "j", 0, "transfers at once (default: as many as raise the throughput, up to the site's connection limit)")
 	fs.StringVar(&t.onConflict, "on-conflict", "", "when a file exists: overwrite, newer, size, resume, rename or skip (default: ask on a terminal, else skip)")
 	t.conn.register(fs)
 }
