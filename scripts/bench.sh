@@ -14,8 +14,8 @@
 #   capped (vsftpd, local_max_rate 10 MB/s per session):
 #     200 MB down: ferry, curl, lftp pget -n 4, lftp pget -n 8
 #   20 ms path (vsftpd behind a delay proxy on 127.0.0.2, 20 ms each way):
-#     the tree down and up (the same four tools), 200 MB down: ferry, curl,
-#     lftp pget -n 4
+#     a smaller tree of 250 × 16 KiB in 5 folders down and up (the same four
+#     tools), 200 MB down: ferry, curl, lftp pget -n 4
 #
 # Needs root, like the lab tests: the lab servers switch to the lab account.
 # Install the lab, curl and lftp first with `scripts/setup.sh test` (`make test`
@@ -25,16 +25,25 @@
 #
 # Environment:
 #   BENCH_OUT=FILE     where the markdown goes (default: a new folder under /tmp)
-#   BENCH_QUICK=1      64 MiB file, 20 MB capped and delayed file, 100-file tree,
-#                      1 run: checks the harness in a few minutes
+#   BENCH_QUICK=1      64 MiB file, 20 MB capped and delayed file, 100-file tree
+#                      (50 files on the 20 ms path), 1 run: checks the harness
+#                      in a few minutes
 #   BENCH_RUNS=N       runs per measurement (default 3, quick 1)
 #   BENCH_ONLY=TEXT    only the workloads whose "case workload" label contains
 #                      TEXT, e.g. loopback, proftpd, capped, "20 ms", tree, "tree up"
 #   BENCH_FERRY=PATH   benchmark this ferry binary instead of building the repository's
+#   BENCH_TMP=DIR      put everything the benchmark writes (sources, the lab
+#                      servers' roots, downloads) in DIR; the lab account must
+#                      be able to traverse it and its parents
 #
-# Disk: about 2.5 GiB free under $TMPDIR (the sources and one copy at a time).
-# A full run takes roughly 45 minutes on 2 cores, most of it the 20 ms path's
-# trees (lftp moves some 10 files a second there).
+# Files: everything the benchmark writes goes under $TMPDIR, about 2.5 GiB (the
+# sources and one copy at a time). Unless BENCH_TMP is set, that is a private
+# folder on /dev/shm when it is a tmpfs with 4 GiB free (removed on exit), so
+# the figures measure protocol, TLS and CPU rather than a file system (ext4
+# creating files right after deleting a thousand costs ~1 ms a file);
+# otherwise $TMPDIR as it is. The report says which.
+# A full run takes roughly 20 minutes on 2 cores (an estimate), most of it the
+# 20 ms path's tree (lftp moves some 10 files a second there).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PATH:/usr/local/go/bin"
@@ -64,6 +73,28 @@ if [ -z "${BENCH_OUT:-}" ]; then
 fi
 BENCH_OUT=$(realpath -m "$BENCH_OUT")
 export BENCH_OUT
+
+# Where the files go: BENCH_TMP, else a private folder on /dev/shm (tmpfs, 4 GiB
+# free, not noexec: the test binary and ferry run from there), else $TMPDIR.
+if [ -n "${BENCH_TMP:-}" ]; then
+	if [ ! -d "$BENCH_TMP" ]; then
+		echo "bench: BENCH_TMP=$BENCH_TMP is not a folder" >&2
+		exit 1
+	fi
+	TMPDIR=$(realpath "$BENCH_TMP")
+	export TMPDIR
+elif [ "$(stat -f -c %T /dev/shm 2>/dev/null)" = tmpfs ] &&
+	[ $(($(stat -f -c '%a * %S' /dev/shm))) -ge $((4 << 30)) ] &&
+	! findmnt -n -o OPTIONS --target /dev/shm 2>/dev/null | grep -qw noexec; then
+	TMPDIR=$(mktemp -d /dev/shm/ferry-bench.XXXXXX)
+	export TMPDIR
+	bench_tmp=$TMPDIR
+	trap 'rm -rf -- "$bench_tmp"' EXIT
+	# The lab servers run as the lab account: it must reach their roots in here.
+	chmod 755 "$TMPDIR"
+fi
+tmp=${TMPDIR:-/tmp}
+echo "bench: files under $tmp ($(stat -f -c %T "$tmp"))"
 
 echo "bench: this takes a while (${BENCH_QUICK:+quick mode, }report goes to $BENCH_OUT)"
 status=0

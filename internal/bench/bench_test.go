@@ -10,8 +10,8 @@
 // Environment:
 //
 //	BENCH_OUT=FILE     where the markdown report goes (default: a new folder in $TMPDIR)
-//	BENCH_QUICK=1      64 MiB file, 20 MB capped and delayed file, 100-file tree, 1 run:
-//	                   checks the harness in a few minutes
+//	BENCH_QUICK=1      64 MiB file, 20 MB capped and delayed file, 100-file tree (50 files
+//	                   on the 20 ms path), 1 run: checks the harness in a few minutes
 //	BENCH_RUNS=N       runs per measurement (default 3, quick 1); the median counts
 //	BENCH_FERRY=PATH   use this ferry binary instead of building one from the repository
 //	BENCH_ONLY=TEXT    only the workloads whose "case workload" label contains TEXT
@@ -33,6 +33,7 @@ import (
 	"os/user"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -45,19 +46,23 @@ import (
 
 // config is the size of the benchmark.
 type config struct {
-	quick     bool
-	bigSize   int64 // the loopback single file
-	midSize   int64 // the single file of the capped server and the delayed path
-	treeFiles int   // files in the tree, spread over treeDirs folders
-	treeDirs  int
-	fileSize  int64 // each tree file
-	runs      int
+	quick    bool
+	bigSize  int64 // the loopback single file
+	midSize  int64 // the single file of the capped server and the delayed path
+	tree     tree  // the loopback tree
+	pathTree tree  // the 20 ms path's tree: lftp moves some 10 files a second there
+	runs     int
 }
 
 func loadConfig(t *testing.T) config {
-	c := config{bigSize: 1 << 30, midSize: 200_000_000, treeFiles: 1000, treeDirs: 10, fileSize: 16 << 10, runs: 3}
+	c := config{
+		bigSize: 1 << 30, midSize: 200_000_000, runs: 3,
+		tree:     tree{name: "tree", files: 1000, dirs: 10, fileSize: 16 << 10},
+		pathTree: tree{name: "tree-path", files: 250, dirs: 5, fileSize: 16 << 10},
+	}
 	if os.Getenv("BENCH_QUICK") == "1" {
-		c.quick, c.bigSize, c.midSize, c.treeFiles, c.runs = true, 64<<20, 20_000_000, 100, 1
+		c.quick, c.bigSize, c.midSize, c.runs = true, 64<<20, 20_000_000, 1
+		c.tree.files, c.pathTree.files = 100, 50
 	}
 	if s := os.Getenv("BENCH_RUNS"); s != "" {
 		n, err := strconv.Atoi(s)
@@ -115,12 +120,50 @@ type source struct {
 	sum  [32]byte
 }
 
-// workload is one thing to move, by several tools in turn.
+// tree is a folder of small files the benchmark moves, named alike locally
+// and in the servers' login folders: files files of fileSize bytes, spread
+// evenly over dirs folders.
+type tree struct {
+	name     string
+	files    int
+	dirs     int
+	fileSize int64
+	path     string              // the local source folder
+	sums     map[string][32]byte // SHA-256 by path relative to the tree, with slashes
+}
+
+func (tr *tree) bytes() int64 { return int64(tr.files) * tr.fileSize }
+
+func (tr *tree) label() string {
+	return fmt.Sprintf("tree %d × %s", tr.files, humanBytes(tr.fileSize))
+}
+
+// workload is one thing to move, by several tools in turn: a single file
+// (src) or a tree.
 type workload struct {
 	label string
 	down  bool
-	file  string // the source's name; "" for the tree
+	src   *source
+	tree  *tree
 	tools []tool
+}
+
+// fileWork is the workload moving src one way with tools.
+func fileWork(src *source, down bool, tools ...tool) workload {
+	return workload{label: "file " + humanBytes(src.size) + direction(down), down: down, src: src, tools: tools}
+}
+
+// treeWork is the workload moving tr one way with each tree tool.
+func treeWork(tr *tree, down bool) workload {
+	tools := []tool{ferryDefault, ferryTLS12, lftpMirror12, lftpMirror}
+	return workload{label: tr.label() + direction(down), down: down, tree: tr, tools: tools}
+}
+
+func direction(down bool) string {
+	if down {
+		return " down"
+	}
+	return " up"
 }
 
 // benchCase is one server setup and what is measured against it.
@@ -134,29 +177,25 @@ type benchCase struct {
 
 // cases lists every case of the benchmark, in the order they run.
 func (b *bench) cases() []benchCase {
-	big, mid, tree := b.big.name, b.mid.name, ""
-	bigLabel, midLabel := "file "+humanBytes(b.big.size), "file "+humanBytes(b.mid.size)
-	treeLabel := fmt.Sprintf("tree %d × %s", b.cfg.treeFiles, humanBytes(b.cfg.fileSize))
-	trees := []tool{ferryDefault, ferryTLS12, lftpMirror12, lftpMirror}
 	loopback := []workload{
-		{bigLabel + " down", true, big, []tool{ferryDefault, curlGet, lftpPget4, lftpGet}},
-		{bigLabel + " up", false, big, []tool{ferryDefault, curlGet, lftpPut}},
-		{treeLabel + " down", true, tree, trees},
-		{treeLabel + " up", false, tree, trees},
+		fileWork(b.big, true, ferryDefault, curlGet, lftpPget4, lftpGet),
+		fileWork(b.big, false, ferryDefault, curlGet, lftpPut),
+		treeWork(&b.cfg.tree, true),
+		treeWork(&b.cfg.tree, false),
 	}
 	return []benchCase{
 		{label: "vsftpd loopback", kind: ftpslab.VsftpdExplicit, workloads: loopback},
 		{label: "proftpd loopback", kind: ftpslab.ProftpdExplicit, workloads: loopback},
 		{label: "vsftpd capped 10 MB/s", kind: ftpslab.VsftpdExplicit, opts: ftpslab.Options{MaxRate: 10_000_000},
 			workloads: []workload{
-				{midLabel + " down", true, mid, []tool{ferryDefault, curlGet, lftpPget4, lftpPget8}},
+				fileWork(b.mid, true, ferryDefault, curlGet, lftpPget4, lftpPget8),
 			}},
 		{label: "vsftpd 20 ms path", kind: ftpslab.VsftpdExplicit, opts: ftpslab.Options{PasvAddress: ftpslab.DelayHost},
 			delay: 20 * time.Millisecond,
 			workloads: []workload{
-				{treeLabel + " down", true, tree, trees},
-				{treeLabel + " up", false, tree, trees},
-				{midLabel + " down", true, mid, []tool{ferryDefault, curlGet, lftpPget4}},
+				treeWork(&b.cfg.pathTree, true),
+				treeWork(&b.cfg.pathTree, false),
+				fileWork(b.mid, true, ferryDefault, curlGet, lftpPget4),
 			}},
 	}
 }
@@ -177,7 +216,8 @@ func (c benchCase) selected(only string) []workload {
 type row struct {
 	tool       tool
 	down       bool
-	src        *source // nil: the tree
+	src        *source // the single file, or nil
+	tree       *tree   // the tree, or nil
 	bytes      int64   // per run
 	files      int     // per run
 	secs       []float64
@@ -217,8 +257,6 @@ type bench struct {
 	ferry    string            // binary
 	na       map[string]string // why a program's rows are n/a, by program
 	big, mid *source
-	treeSrc  string // local folder "tree"
-	treeSums map[string][32]byte
 	uid, gid int // the lab account, owner of what the servers see
 	groups   []*group
 	notes    []string
@@ -239,6 +277,9 @@ func TestBench(t *testing.T) {
 	}
 	b.uid, _ = strconv.Atoi(acct.Uid)
 	b.gid, _ = strconv.Atoi(acct.Gid)
+	if err := labCanReach(os.TempDir(), b.uid, b.gid); err != nil {
+		t.Fatal(err)
+	}
 	b.isolate()
 	b.setupTools()
 	b.makeSources()
@@ -317,7 +358,7 @@ func (b *bench) setupTools() {
 	}
 }
 
-// makeSources writes the two single files and the tree of small files, and
+// makeSources writes the two single files and the trees of small files, and
 // remembers their SHA-256. The data is a random 1 MiB block, each copy
 // stamped with its offset (or file number) so no two are alike.
 func (b *bench) makeSources() {
@@ -329,23 +370,30 @@ func (b *bench) makeSources() {
 	must(t, os.MkdirAll(dir, 0o755))
 	b.big = writeSource(t, dir, "big.bin", b.cfg.bigSize, block)
 	b.mid = writeSource(t, dir, "mid.bin", b.cfg.midSize, block)
+	for _, tr := range []*tree{&b.cfg.tree, &b.cfg.pathTree} {
+		writeTree(t, dir, tr, block)
+	}
+	t.Logf("sources: %s, %s, %d and %d files in %.1f s", humanBytes(b.big.size), humanBytes(b.mid.size),
+		b.cfg.tree.files, b.cfg.pathTree.files, time.Since(start).Seconds())
+}
 
-	b.treeSrc = filepath.Join(dir, "tree")
-	b.treeSums = map[string][32]byte{}
-	perDir := (b.cfg.treeFiles + b.cfg.treeDirs - 1) / b.cfg.treeDirs
-	content := make([]byte, b.cfg.fileSize)
-	for i := 0; i < b.cfg.treeFiles; i++ {
+// writeTree writes tr's files to dir/tr.name, each a slice of block stamped
+// with its number, and fills in tr.path and tr.sums.
+func writeTree(t *testing.T, dir string, tr *tree, block []byte) {
+	tr.path = filepath.Join(dir, tr.name)
+	tr.sums = map[string][32]byte{}
+	perDir := (tr.files + tr.dirs - 1) / tr.dirs
+	content := make([]byte, tr.fileSize)
+	for i := 0; i < tr.files; i++ {
 		rel := filepath.Join(fmt.Sprintf("d%02d", i/perDir), fmt.Sprintf("f%04d.bin", i))
 		off := (i * 4099) % (len(block) - len(content))
 		copy(content, block[off:])
 		binary.LittleEndian.PutUint64(content, uint64(i))
-		p := filepath.Join(b.treeSrc, rel)
+		p := filepath.Join(tr.path, rel)
 		must(t, os.MkdirAll(filepath.Dir(p), 0o755))
 		must(t, os.WriteFile(p, content, 0o644))
-		b.treeSums[filepath.ToSlash(rel)] = sha256.Sum256(content)
+		tr.sums[filepath.ToSlash(rel)] = sha256.Sum256(content)
 	}
-	t.Logf("sources: %s, %s and %d files in %.1f s", humanBytes(b.big.size), humanBytes(b.mid.size),
-		b.cfg.treeFiles, time.Since(start).Seconds())
 }
 
 // writeSource writes size bytes of stamped copies of block to dir/name.
@@ -399,7 +447,9 @@ func (b *bench) runCase(t *testing.T, c benchCase, ws []workload) {
 		}
 		must(t, os.Chown(dst, b.uid, b.gid))
 	}
-	must(t, b.copyTree(b.treeSrc, filepath.Join(srv.Root, "tree")))
+	for _, tr := range treesOf(ws) {
+		must(t, b.copyTree(tr.path, filepath.Join(srv.Root, tr.name)))
+	}
 	must(t, os.WriteFile(filepath.Join(s.dir, "cert.pem"), srv.CertPEM, 0o644))
 	netrc := fmt.Sprintf("machine %s login %s password %s\n", s.host, srv.User, srv.Password)
 	must(t, os.WriteFile(filepath.Join(s.dir, "netrc"), []byte(netrc), 0o600))
@@ -409,20 +459,28 @@ func (b *bench) runCase(t *testing.T, c benchCase, ws []workload) {
 	}
 }
 
+// treesOf lists the trees the workloads ws move, each once.
+func treesOf(ws []workload) []*tree {
+	var trees []*tree
+	for _, w := range ws {
+		if w.tree != nil && !slices.Contains(trees, w.tree) {
+			trees = append(trees, w.tree)
+		}
+	}
+	return trees
+}
+
 // runWorkload measures every tool of w, interleaved (ferry, curl, lftp,
 // ferry, ...) so that a slow phase of the machine hits every tool alike.
 func (b *bench) runWorkload(t *testing.T, s *serverCtx, caseLabel string, w workload) {
-	g := &group{caseLabel: caseLabel, workload: w.label, tree: w.file == ""}
+	g := &group{caseLabel: caseLabel, workload: w.label, tree: w.tree != nil}
 	b.groups = append(b.groups, g)
 	for _, tl := range w.tools {
-		r := &row{tool: tl, down: w.down, na: b.na[tl.program()]}
-		switch w.file {
-		case "":
-			r.bytes, r.files = int64(b.cfg.treeFiles)*b.cfg.fileSize, b.cfg.treeFiles
-		case b.big.name:
-			r.src, r.bytes, r.files = b.big, b.big.size, 1
-		default:
-			r.src, r.bytes, r.files = b.mid, b.mid.size, 1
+		r := &row{tool: tl, down: w.down, src: w.src, tree: w.tree, na: b.na[tl.program()]}
+		if w.tree != nil {
+			r.bytes, r.files = w.tree.bytes(), w.tree.files
+		} else {
+			r.bytes, r.files = w.src.size, 1
 		}
 		g.rows = append(g.rows, r)
 	}
@@ -490,8 +548,8 @@ func (s *serverCtx) verify(r *row, tg target) error {
 	if !r.down {
 		dir = filepath.Join(s.srv.Root, tg.remote)
 	}
-	if r.src == nil {
-		return s.b.verifyTree(filepath.Join(dir, "tree"))
+	if r.tree != nil {
+		return verifyTree(filepath.Join(dir, r.tree.name), r.tree)
 	}
 	return verifyFile(filepath.Join(dir, r.src.name), r.src)
 }
@@ -550,7 +608,7 @@ func (s *serverCtx) command(r *row, tg target) ([]string, string, error) {
 	case "ferry":
 		return s.ferryArgs(r, tg), s.srv.Password + "\n", nil
 	case "curl":
-		if r.src == nil {
+		if r.tree != nil {
 			return nil, "", fmt.Errorf("curl does not do trees")
 		}
 		return s.curlArgs(r, tg), "", nil
@@ -574,7 +632,7 @@ func (s *serverCtx) ferryArgs(r *row, tg target) []string {
 		sub = "get"
 	}
 	args := []string{s.b.ferry, sub}
-	if r.src == nil {
+	if r.tree != nil {
 		args = append(args, "-r")
 	}
 	if r.tool == ferryTLS12 {
@@ -582,12 +640,12 @@ func (s *serverCtx) ferryArgs(r *row, tg target) []string {
 	}
 	args = append(args, "--on-conflict", "overwrite", "--password-stdin", "--fingerprint", s.fingerprint)
 	switch {
-	case r.down && r.src == nil:
-		return append(args, s.url("tree"), tg.local)
+	case r.down && r.tree != nil:
+		return append(args, s.url(r.tree.name), tg.local)
 	case r.down:
 		return append(args, s.url(r.src.name), tg.local)
-	case r.src == nil:
-		return append(args, s.b.treeSrc, s.url(tg.remote))
+	case r.tree != nil:
+		return append(args, r.tree.path, s.url(tg.remote))
 	}
 	return append(args, r.src.path, s.url(tg.remote))
 }
@@ -616,10 +674,11 @@ func (s *serverCtx) lftpScript(r *row, tg target) (string, error) {
 	case lftpPut:
 		cmd = fmt.Sprintf("put %s -o %s", lftpQuote(r.src.path), lftpQuote(tg.remote+"/"+r.src.name))
 	case lftpMirror, lftpMirror12:
+		name := r.tree.name
 		if r.down {
-			cmd = fmt.Sprintf("mirror --parallel=4 tree %s", lftpQuote(filepath.Join(tg.local, "tree")))
+			cmd = fmt.Sprintf("mirror --parallel=4 %s %s", lftpQuote(name), lftpQuote(filepath.Join(tg.local, name)))
 		} else {
-			cmd = fmt.Sprintf("mirror -R --parallel=4 %s %s", lftpQuote(s.b.treeSrc), lftpQuote(tg.remote+"/tree"))
+			cmd = fmt.Sprintf("mirror -R --parallel=4 %s %s", lftpQuote(r.tree.path), lftpQuote(tg.remote+"/"+name))
 		}
 	default:
 		return "", fmt.Errorf("unknown tool %q", r.tool)
@@ -669,9 +728,9 @@ func verifyFile(path string, src *source) error {
 	return nil
 }
 
-// verifyTree checks the copy holds exactly the source's files, with the same
+// verifyTree checks the copy root holds exactly tr's files, with the same
 // contents: count, total bytes and each file's SHA-256.
-func (b *bench) verifyTree(root string) error {
+func verifyTree(root string, tr *tree) error {
 	files, total := 0, int64(0)
 	var bad []string
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
@@ -689,7 +748,7 @@ func (b *bench) verifyTree(root string) error {
 		}
 		files++
 		total += int64(len(data))
-		if want, ok := b.treeSums[rel]; !ok {
+		if want, ok := tr.sums[rel]; !ok {
 			bad = append(bad, rel+" (unexpected)")
 		} else if sha256.Sum256(data) != want {
 			bad = append(bad, rel+" (content differs)")
@@ -699,13 +758,13 @@ func (b *bench) verifyTree(root string) error {
 	if err != nil {
 		return err
 	}
-	wantTotal := int64(len(b.treeSums)) * b.cfg.fileSize
-	if files != len(b.treeSums) || total != wantTotal || len(bad) > 0 {
+	wantTotal := int64(len(tr.sums)) * tr.fileSize
+	if files != len(tr.sums) || total != wantTotal || len(bad) > 0 {
 		if len(bad) > 5 {
 			bad = append(bad[:5], "...")
 		}
 		return fmt.Errorf("%s: %d files, %d bytes; want %d files, %d bytes; %s",
-			root, files, total, len(b.treeSums), wantTotal, strings.Join(bad, ", "))
+			root, files, total, len(tr.sums), wantTotal, strings.Join(bad, ", "))
 	}
 	return nil
 }
@@ -791,15 +850,55 @@ func (b *bench) header() string {
 	fmt.Fprintf(&h, "- curl: %s\n", curlVersion())
 	fmt.Fprintf(&h, "- lftp: %s\n", lftpVersion())
 	fmt.Fprintf(&h, "- Servers: %s; %s\n", vsftpdVersion(), proftpdVersion())
-	fmt.Fprintf(&h, "- Run: %s; median of %d run(s), interleaved tool by tool; explicit FTPS, passive mode; "+
-		"files in the page cache, so this measures protocol, TLS and CPU, not disks\n", mode, b.cfg.runs)
+	fmt.Fprintf(&h, "- Run: %s; median of %d run(s), interleaved tool by tool; explicit FTPS, passive mode; %s\n",
+		mode, b.cfg.runs, storage())
+	tr, pt := &b.cfg.tree, &b.cfg.pathTree
 	fmt.Fprintf(&h, "- Cases: *loopback*: vsftpd and ProFTPD on 127.0.0.1, a single file of %s and a tree of "+
 		"%d files × %s in %d folders; *capped 10 MB/s*: vsftpd with local_max_rate=10000000 (per session), "+
 		"a %s file; *20 ms path*: vsftpd behind a userspace delay proxy on %s adding 20 ms each way "+
-		"(40 ms round trip) to the control and every data connection, the tree and a %s file\n\n",
-		humanBytes(b.big.size), b.cfg.treeFiles, humanBytes(b.cfg.fileSize), b.cfg.treeDirs,
-		humanBytes(b.mid.size), ftpslab.DelayHost, humanBytes(b.mid.size))
+		"(40 ms round trip) to the control and every data connection, a tree of %d files × %s in %d folders "+
+		"and a %s file\n\n",
+		humanBytes(b.big.size), tr.files, humanBytes(tr.fileSize), tr.dirs,
+		humanBytes(b.mid.size), ftpslab.DelayHost, pt.files, humanBytes(pt.fileSize), pt.dirs, humanBytes(b.mid.size))
 	return h.String()
+}
+
+// storage says where the benchmark's files lived (sources, the servers'
+// roots, download targets: all under $TMPDIR) and what that means.
+func storage() string {
+	dir := os.TempDir()
+	fsType := cmdLine("stat", "-f", "-c", "%T", dir)
+	if fsType == "tmpfs" {
+		return fmt.Sprintf("files on tmpfs %s, so this measures protocol, TLS and CPU, not disks", dir)
+	}
+	return fmt.Sprintf("files on %s (%s), not a tmpfs: the file system's creates and deletes count in "+
+		"(scripts/bench.sh uses /dev/shm when it has room; BENCH_TMP=DIR picks the folder)", fsType, dir)
+}
+
+// labCanReach checks that the lab account (uid, gid) may traverse dir and
+// each of its parents: the lab servers' roots are made under dir.
+func labCanReach(dir string, uid, gid int) error {
+	dir, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return err
+	}
+	for d := dir; ; d = filepath.Dir(d) {
+		fi, err := os.Stat(d)
+		if err != nil {
+			return err
+		}
+		perm, st := fi.Mode().Perm(), fi.Sys().(*syscall.Stat_t)
+		ok := perm&0o001 != 0 ||
+			int(st.Uid) == uid && perm&0o100 != 0 ||
+			int(st.Gid) == gid && perm&0o010 != 0
+		if !ok {
+			return fmt.Errorf("the lab account %s cannot enter %s (mode %v): the servers' roots under %s "+
+				"would be out of its reach; chmod o+x it or pick another TMPDIR/BENCH_TMP", ftpslab.User, d, fi.Mode(), dir)
+		}
+		if d == filepath.Dir(d) {
+			return nil
+		}
+	}
 }
 
 // ferryVersion is `ferry version` and the repository's revision.
