@@ -104,21 +104,24 @@ type segment struct {
 func (s *segment) done() int64 { return min(s.pos, s.end) - s.start }
 
 // adapt adds segments while they add throughput, and replaces those that
-// end while a large range remains. Every window it compares the rate with
-// the rate before the last additions: while each segment added brought at
-// least half of what an average segment carries, it doubles their number
-// (1, 2, 4, 8: a server capping each connection is filled in a few
-// windows); while they helped less, but by at least 1/(2k) of the rate, it
-// adds one; after that it only keeps their number. It returns when every
-// segment has ended or one failed.
+// end while a large range remains. It starts a second segment at once, so
+// that the first window already measures two; with no rate of fewer to
+// compare with, it then doubles them. After that, every window compares
+// the rate with the rate before the last additions: while each segment
+// added brought at least half of what an average segment carries, it
+// doubles their number (2, 4, 8: a server capping each connection is
+// filled in two windows); while they helped less, but by at least 1/(2k)
+// of the rate, it adds one; after that it only keeps their number. It
+// returns when every segment has ended or one failed.
 func (g *segmenter) adapt() {
 	win := g.q.window()
+	limit := min(maxSegments, max(g.pool.Limit(), 1))
+	added := g.addN(min(1, limit-1)) // segments the last round added
+	grow, target := true, 1+added
+	var last float64 // the rate before them: none yet
+	mark, markAt := g.snapshotMoved(), time.Now()
 	t := time.NewTimer(win)
 	defer t.Stop()
-	grow, target, limit := true, 1, min(maxSegments, max(g.pool.Limit(), 1))
-	added := 0       // segments the last round added
-	var last float64 // the rate before them
-	mark, markAt := int64(0), time.Now()
 	for range 1 << 20 { // bounded: a window at least 20 ms each
 		select {
 		case <-g.ctx.Done():
@@ -149,14 +152,16 @@ func (g *segmenter) adapt() {
 
 // nextTarget is how many segments to aim for after a window that moved
 // rate bytes a second with running segments, added of them new since the
-// window before, which moved last. It reports false when adding more is
-// no longer worth it.
+// window before, which moved last (0: not measured). It reports false
+// when adding more is no longer worth it.
 func nextTarget(target, running, added int, rate, last float64) (int, bool) {
 	switch {
 	case added == 0 && target > running: // no connection was free, or one ended: try again
 		return target, true
-	case added == 0 || last == 0: // nothing to judge yet: try one more
+	case added == 0: // the last round added none: try one more
 		return running + 1, true
+	case last == 0: // nothing to compare with: try twice as many
+		return 2 * running, true
 	}
 	gain := rate - last
 	switch {
