@@ -53,6 +53,9 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case "put":
 		tuneGC()
 		return e.put(args[1:])
+	case "sync":
+		tuneGC()
+		return e.sync(args[1:])
 	case "trust":
 		return e.trust(args[1:])
 	case "sites":
@@ -84,6 +87,8 @@ const usage = `Usage:
                                  download files (folders with -r) into LOCALDIR
   ferry put [-r] [-j N] [--on-conflict A] [flags] LOCAL... URL
                                  upload files (folders with -r) into the remote folder URL
+  ferry sync [--direction up|down|both] [--delete] [--dry-run] [--exclude PAT]... LOCALDIR URL
+                                 keep a local folder and a remote one in step (see Sync below)
   ferry sites list               list saved sites
   ferry sites add NAME URL [--folder F] [--logon normal|ask|anonymous] [--password-stdin]
                                  save a site; a normal logon's password goes to the system keyring
@@ -150,6 +155,24 @@ terminal and without --fingerprint, Ferry prints its SHA-256 fingerprint and
 exits with code 3. A certificate that changed since you trusted it is never
 accepted silently. Trusted certificates live in the config folder
 ($FERRY_CONFIG_DIR, else ~/.config/ferry on Linux).
+
+Sync (ferry sync LOCALDIR URL):
+  --direction up            make the remote folder like the local one (the default)
+  --direction down          make the local folder like the remote one
+  --direction both          carry each side's changes to the other, deletions too: Ferry
+                            keeps the state of the last sync of each pair in the config
+                            folder, so it tells a file deleted here from one new there; a
+                            file changed on both sides is a conflict, left as it is on
+                            both sides and reported (exit code 1)
+  --delete                  one way: delete on the target what the source lacks
+  --dry-run                 print the plan (every upload, download, deletion, conflict)
+                            and change nothing
+  --exclude PAT             leave names alone on both sides: *.tmp, cache/ (a folder),
+                            build/*.o (a path from the top); repeatable
+  Files are compared by size and modification time, within what the server's listing
+  can tell (seconds with MLSD, minutes with LIST). A folder whose listing failed stops
+  the sync; one with unreadable lines is never a reason to delete anything. Local
+  deletions go to the desktop's trash where there is one.
 
 Exit codes:
   0  success

@@ -220,12 +220,24 @@ func (c *Conn) List(ctx context.Context, dir string) (Listing, error) {
 // (jlaffaye/ftp keeps their order and drops what it cannot parse): a raw
 // line that no entry accounts for is unreadable. It also takes the
 // permissions, which the library does not keep, from the raw line.
+//
+// A listing whose last line lacks its line end was cut short (a server
+// that closed the data connection early and still said 226): that line
+// is unreadable, never an entry with a shortened name.
 func buildListing(entries []*ftp.Entry, raw []byte) Listing {
 	l := Listing{Entries: make([]FileInfo, 0, len(entries))}
 	lines := strings.Split(strings.ReplaceAll(string(raw), "\r\n", "\n"), "\n")
+	cut := len(raw) > 0 && raw[len(raw)-1] != '\n'
 	j := 0
-	for _, line := range lines {
+	for i, line := range lines {
 		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		if cut && i == len(lines)-1 {
+			if j < len(entries) && lineHolds(line, entries[j]) {
+				j++
+			}
+			l.Unreadable = append(l.Unreadable, line)
 			continue
 		}
 		if j < len(entries) && lineHolds(line, entries[j]) {

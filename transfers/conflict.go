@@ -142,10 +142,13 @@ var _ Resolver = Policy(Overwrite)
 
 // decide asks the Resolver (one question at a time, unless an answer
 // applies to all) and turns conditional answers into what to do.
-func (q *Queue) decide(ctx context.Context, c Conflict) (Action, error) {
-	q.mu.Lock()
-	a := q.applyAll
-	q.mu.Unlock()
+func (q *Queue) decide(ctx context.Context, c Conflict, preset Action) (Action, error) {
+	a := preset // the job's own policy (a sync decided already), else ask
+	if a == Ask {
+		q.mu.Lock()
+		a = q.applyAll
+		q.mu.Unlock()
+	}
 	if a == Ask {
 		q.resolveMu.Lock()
 		q.mu.Lock()

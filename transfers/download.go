@@ -143,7 +143,7 @@ func (d *downloadTry) resolveConflict() error {
 		Direction: Download, Site: d.j.spec.SiteName,
 		Source: FileStat{Path: d.res.remote, Size: d.size, ModTime: d.mtime},
 		Target: FileStat{Path: d.res.local, Size: fi.Size(), ModTime: fi.ModTime()},
-	})
+	}, d.j.spec.OnConflict)
 	if err != nil {
 		return err
 	}

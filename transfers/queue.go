@@ -49,6 +49,9 @@ type Spec struct {
 	// (from a listing); Size -1 or ModTime zero when not.
 	Size    int64     `json:"size"`
 	ModTime time.Time `json:"modTime,omitzero"`
+	// OnConflict, when set, answers "the target exists" for this job
+	// without asking the Resolver: a sync has decided already.
+	OnConflict Action `json:"onConflict,omitempty"`
 }
 
 // Name is the source's base name: what a queue row shows.
@@ -126,17 +129,19 @@ type Queue struct {
 	ctx  context.Context
 	stop context.CancelFunc
 
-	mu       sync.Mutex
-	wake     chan struct{} // closed and replaced on every change
-	active   []*Job
-	failed   []*Job
-	done     []Record // the most recent finished files, bounded
-	nextID   JobID
-	paused   bool
-	applyAll Action
-	workers  map[string]int
-	widths   map[string]*width // Adaptive: each site's tuner
-	closed   bool
+	mu        sync.Mutex
+	wake      chan struct{} // closed and replaced on every change
+	active    []*Job
+	failed    []*Job
+	done      []Record // the most recent finished files, bounded
+	nextID    JobID
+	paused    bool
+	applyAll  Action
+	workers   map[string]int
+	widths    map[string]*width // Adaptive: each site's tuner
+	watchers  map[int]func(Record)
+	nextWatch int
+	closed    bool
 
 	resolveMu sync.Mutex // one conflict question at a time
 

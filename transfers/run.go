@@ -106,6 +106,15 @@ func (q *Queue) record(j *Job, res fileResult, start time.Time, err error) {
 	if q.cfg.OnRecord != nil {
 		q.cfg.OnRecord(r)
 	}
+	q.mu.Lock()
+	watchers := make([]func(Record), 0, len(q.watchers))
+	for _, w := range q.watchers {
+		watchers = append(watchers, w)
+	}
+	q.mu.Unlock()
+	for _, w := range watchers {
+		w(r)
+	}
 	if q.cfg.History != nil {
 		if err := q.cfg.History.Append(r); err != nil {
 			q.notify("Could not write the transfer history: %v", err)

@@ -117,7 +117,7 @@ func (u *uploadTry) ask() error {
 		Direction: Upload, Site: u.j.spec.SiteName,
 		Source: FileStat{Path: u.res.local, Size: u.size, ModTime: u.mtime},
 		Target: FileStat{Path: u.res.remote, Size: u.there, ModTime: rt},
-	})
+	}, u.j.spec.OnConflict)
 	if err != nil {
 		return err
 	}

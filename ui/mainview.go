@@ -71,6 +71,7 @@ type MainView struct {
 
 	local, remote *pane.Pane
 	drag          *pane.DragController
+	sync          syncTools // compare, synchronized browsing, Synchronize… (syncview.go)
 	qv            *queueview.View
 	logView       *queueview.Log
 
@@ -157,7 +158,7 @@ func NewMainView(env Env) *MainView {
 
 	panes := container.NewHSplit(v.local.Content(), v.remote.Content())
 	panes.Offset = 0.5
-	body := container.NewVSplit(panes, v.qv.Content())
+	body := container.NewVSplit(container.NewBorder(v.buildSyncTools(), nil, nil, nil, panes), v.qv.Content())
 	body.Offset = 0.72
 	content := container.NewBorder(v.bar(), container.NewVBox(widget.NewSeparator(), statusBar), nil, nil, body)
 	v.root = container.NewStack(content, v.drag.Layer())

@@ -571,9 +571,21 @@ func (c *session) cmdList(verb, arg string) bool {
 		b.WriteString("\r\n")
 	}
 	data := b.String()
-	return c.transfer("Here comes the directory listing", false, func(dc io.ReadWriter, _ int64) error {
-		_, err := io.WriteString(dc, data)
-		return err
+	f := c.srv.cfg.Faults
+	return c.transfer("Here comes the directory listing", f != nil && f.Listings, func(dc io.ReadWriter, limit int64) error {
+		if limit < 0 || limit >= int64(len(data)) {
+			_, err := io.WriteString(dc, data)
+			return err
+		}
+		if _, err := io.WriteString(dc, data[:limit]); err != nil {
+			return err
+		}
+		if f.LieOnCut {
+			f.cuts.Add(1)
+			c.logf('*', "fault injection: listing cut after %d bytes, reported whole", limit)
+			return nil
+		}
+		return errCut
 	})
 }
 

@@ -33,6 +33,16 @@ type Faults struct {
 	// It counts as a cut. Uploads are not corrupted.
 	Corrupt bool
 
+	// Listings makes listings (LIST, NLST, MLSD) faultable too: a chosen
+	// listing is cut like a transfer, and the server replies 426.
+	Listings bool
+
+	// LieOnCut makes a cut listing end as if it were whole: the data
+	// connection is closed cleanly (TLS close_notify) and the server
+	// replies 226, as a broken server or a middlebox might. Only the cut
+	// itself (a last line without its line end) can tell.
+	LieOnCut bool
+
 	// Seed seeds the math/rand/v2 PCG source that chooses which
 	// transfers are cut and where.
 	Seed uint64

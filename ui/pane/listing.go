@@ -57,6 +57,15 @@ func (l *listing) indexOf(name string) int {
 	return -1
 }
 
+// Has reports whether the folder shown holds an entry called name; known
+// is false while there is no listing to tell.
+func (p *Pane) Has(name string) (has, known bool) {
+	if !p.loaded || p.loading {
+		return false, false
+	}
+	return p.has(name), true
+}
+
 // entryAt returns the entry at view index i.
 func (l *listing) entryAt(i int) Entry { return l.all[l.view[i]].Entry }
 
@@ -77,6 +86,9 @@ func (p *Pane) clear() {
 	p.sel = map[string]int64{}
 	p.cursor, p.anchor, p.pending, p.selectAfter = "", "", "", ""
 	p.list.Refresh()
+	if p.comparing {
+		p.recompare()
+	}
 }
 
 // homeFound is the answer to FS.Home.
@@ -175,6 +187,9 @@ func (p *Pane) showListed(l listed, o order) {
 	p.dataGen++
 	p.all, p.sorted, p.sorting, p.skipped, p.loaded, p.listErr = l.items, o, false, l.skipped, true, nil
 	p.rebuild()
+	if p.comparing {
+		p.recompare()
+	}
 }
 
 // rebuild recomputes the view after the listing, the order, the filter or
@@ -328,6 +343,9 @@ func (p *Pane) updateFooter() {
 		b.WriteString(" · 1 entry not shown: unreadable or unsafe name")
 	case p.skipped > 1:
 		fmt.Fprintf(&b, " · %d entries not shown: unreadable or unsafe names", p.skipped)
+	}
+	if c := p.compareSummary(); c != "" {
+		b.WriteString(" · " + c)
 	}
 	p.footer.SetText(b.String())
 }

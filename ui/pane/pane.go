@@ -33,6 +33,10 @@ type Pane struct {
 	// OnError reports a failed action (rename, delete, ...). If nil, an
 	// error dialog is shown. Listing failures are shown in the pane.
 	OnError func(error)
+	// OnOpen, if set, is told every folder the pane opens (by a click, the
+	// path bar, Up, or Open), before it is listed; not on Refresh. It runs
+	// on the UI goroutine.
+	OnOpen func(dir string)
 
 	win  fyne.Window
 	drag *DragController
@@ -42,9 +46,10 @@ type Pane struct {
 	ctx    context.Context // ends when the FS is replaced
 	cancel context.CancelFunc
 
-	listing          // the folder shown (listing.go)
-	selection        // what is selected, the cursor, the click under way (selection.go)
-	dropRow   string // folder row under a drag
+	listing             // the folder shown (listing.go)
+	selection           // what is selected, the cursor, the click under way (selection.go)
+	compareState        // the compare marks against the other pane (compare.go)
+	dropRow      string // folder row under a drag
 
 	content     fyne.CanvasObject
 	path        *widget.Entry
@@ -187,6 +192,41 @@ func (p *Pane) Open(dir string) {
 	p.clear()
 	p.list.ScrollToTop()
 	p.load()
+	if p.OnOpen != nil {
+		p.OnOpen(dir)
+	}
+}
+
+// Rel returns the names leading from base down to dir, and false when dir
+// is not base or below it.
+func (p *Pane) Rel(base, dir string) ([]string, bool) {
+	if p.fs == nil || base == "" {
+		return nil, false
+	}
+	var names []string
+	for range 256 { // bounded: a path has fewer levels
+		if dir == base {
+			for i, j := 0, len(names)-1; i < j; i, j = i+1, j-1 {
+				names[i], names[j] = names[j], names[i]
+			}
+			return names, true
+		}
+		parent, ok := p.fs.Parent(dir)
+		if !ok {
+			return nil, false
+		}
+		names = append(names, strings.TrimLeft(strings.TrimPrefix(dir, parent), `/\`))
+		dir = parent
+	}
+	return nil, false
+}
+
+// JoinAll returns the folder names lead to from base.
+func (p *Pane) JoinAll(base string, names []string) string {
+	for _, n := range names {
+		base = p.fs.Join(base, n)
+	}
+	return base
 }
 
 // Up opens the parent folder and puts the cursor on the folder left.

@@ -141,7 +141,7 @@ func (r *row) show(id int, e *Entry, selected, cursor, drop bool) {
 		r.cells.Refresh()
 	}
 
-	r.bg.FillColor = color.Transparent
+	r.bg.FillColor = r.p.markColor(e.Name)
 	if selected {
 		r.bg.FillColor = theme.Color(theme.ColorNameSelection)
 	}
