@@ -48,8 +48,11 @@ func newWidth(max int) *width {
 
 // tick ends a window that is due (busy: the site had more work waiting
 // than transfers running, so the window says what the width can do) and
-// reports whether the width changed. q.mu held.
-func (w *width) tick(now time.Time, busy bool) bool {
+// reports whether the width changed. left is the work waiting (bytes plus
+// fileWork a file; -1: more than can be counted, folders not listed yet):
+// it does not grow when that is done in a second at the rate measured, as
+// new connections would log in only to find little left. q.mu held.
+func (w *width) tick(now time.Time, busy bool, left int64) bool {
 	if !w.grow || now.Sub(w.from) < widthWindow {
 		return false
 	}
@@ -62,6 +65,9 @@ func (w *width) tick(now time.Time, busy bool) bool {
 	}
 	next, grow := nextWidth(w.cur, w.prev, rate, w.prevRate)
 	next = min(next, w.max)
+	if next > w.cur && left >= 0 && float64(left) < rate {
+		return false // about a second's work left: not worth the logins
+	}
 	w.grow = grow && next < w.max
 	if next == w.cur {
 		return false
@@ -125,13 +131,26 @@ func (q *Queue) tuneLocked(site string, now time.Time) {
 		return
 	}
 	w := q.siteWidth(site)
-	waiting := 0
+	if now.Sub(w.from) < widthWindow {
+		return
+	}
+	waiting, left := 0, int64(0)
 	for _, j := range q.active {
-		if j.spec.Site == site && !j.paused {
-			waiting += len(j.pending) - j.head + len(j.dirs)
+		if j.spec.Site != site || j.paused {
+			continue
+		}
+		waiting += len(j.pending) - j.head + len(j.dirs)
+		if len(j.dirs) > 0 || j.expanding > 0 {
+			left = -1 // folders still to list: more than counted
+		}
+		for _, f := range j.pending[j.head:] {
+			if left < 0 {
+				break
+			}
+			left += max(f.size, 0) + fileWork
 		}
 	}
-	if w.tick(now, waiting > 0) {
+	if w.tick(now, waiting > 0, left) {
 		q.ensureWorkersLocked(site)
 	}
 }
