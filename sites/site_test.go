@@ -366,8 +366,8 @@ func TestSiteDefaults(t *testing.T) {
 	if s.Addr() != "[::1]:2121" {
 		t.Errorf("addr %q", s.Addr())
 	}
-	if got := (Site{}).Connections(); got != 4 {
-		t.Errorf("default Connections = %d, want 4", got)
+	if got := (Site{}).Connections(); got != DefaultMaxConns || got != 8 {
+		t.Errorf("default Connections = %d, want 8", got)
 	}
 	if got := (Site{MaxConns: 2}).Connections(); got != 2 {
 		t.Errorf("Connections = %d, want 2", got)
