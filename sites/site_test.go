@@ -366,7 +366,7 @@ func TestSiteDefaults(t *testing.T) {
 	if s.Addr() != "[::1]:2121" {
 		t.Errorf("addr %q", s.Addr())
 	}
-	if got := (Site{}).Connections(); got != DefaultMaxConns || got != 8 {
+	if got := (Site{}).Connections(); got != 8 {
 		t.Errorf("default Connections = %d, want 8", got)
 	}
 	if got := (Site{MaxConns: 2}).Connections(); got != 2 {
