@@ -72,6 +72,7 @@ type MainView struct {
 	local, remote *pane.Pane
 	drag          *pane.DragController
 	sync          syncTools // compare, synchronized browsing, Synchronize… (syncview.go)
+	pairs         *sites.SyncPairs
 	qv            *queueview.View
 	logView       *queueview.Log
 
@@ -109,6 +110,7 @@ func NewMainView(env Env) *MainView {
 	v.prefs = env.App.Preferences()
 	v.hub = session.NewLogHub(5000)
 	v.recents = recent.Open(env.Dir)
+	v.pairs = sites.OpenSyncPairs(env.Dir)
 	v.migrateRecent()
 	trust := &trust.Policy{Store: env.Trust}
 	v.conns = &conns{

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/ferryftps/ferry/sites"
 	"github.com/ferryftps/ferry/transfers"
 	"github.com/ferryftps/ferry/ui/dialogs"
 	"github.com/ferryftps/ferry/ui/internal/esc"
@@ -25,7 +26,7 @@ import (
 // legend, synchronized browsing, and Synchronize….
 type syncTools struct {
 	compare, browse *widget.Check
-	syncBtn         *widget.Button
+	syncBtn, saved  *widget.Button
 	legend          *fyne.Container
 	row             fyne.CanvasObject
 
@@ -43,6 +44,8 @@ func (v *MainView) buildSyncTools() fyne.CanvasObject {
 	t.compare = widget.NewCheck("Compare", v.setCompare)
 	t.browse = widget.NewCheck("Synchronized browsing", v.setBrowsing)
 	t.syncBtn = &widget.Button{Text: "Synchronize…", Icon: theme.ViewRefreshIcon(), OnTapped: v.showSync}
+	t.saved = &widget.Button{Text: "Saved syncs", Icon: theme.MenuDropDownIcon(), IconPlacement: widget.ButtonIconTrailingText}
+	t.saved.OnTapped = v.showSavedSyncs
 	t.legend = container.NewHBox()
 	for _, d := range []transfers.Difference{transfers.DiffOnlyHere, transfers.DiffNewer, transfers.DiffOlder,
 		transfers.DiffSize, transfers.DiffKind} {
@@ -54,7 +57,7 @@ func (v *MainView) buildSyncTools() fyne.CanvasObject {
 	t.legend.Hide()
 	v.local.OnOpen = func(dir string) { v.mirror(v.local, v.remote, dir) }
 	v.remote.OnOpen = func(dir string) { v.mirror(v.remote, v.local, dir) }
-	t.row = container.NewBorder(nil, nil, container.NewHBox(t.compare, t.legend), container.NewHBox(t.browse, t.syncBtn))
+	t.row = container.NewBorder(nil, nil, container.NewHBox(t.compare, t.legend), container.NewHBox(t.browse, t.syncBtn, t.saved))
 	return t.row
 }
 
@@ -131,9 +134,16 @@ func (v *MainView) showSync() {
 	del := esc.NewCheck(v.env.Win, "Delete what the other side does not have (one way; you see the list first)", nil)
 	exclude := esc.NewEntry(v.env.Win)
 	exclude.SetPlaceHolder("Leave out, e.g. *.tmp, .git/")
+	name := esc.NewEntry(v.env.Win)
+	name.SetPlaceHolder("Save as, e.g. Sync the office folder (optional)")
+	if v.current.site.ID == "" {
+		name.SetPlaceHolder("Save the site in the site manager to keep syncs with it")
+		name.Disable()
+	}
+	local, remote := v.local.Dir(), v.remote.Dir()
 	form := container.NewVBox(
-		&widget.Label{Text: fmt.Sprintf("This computer: %s\nServer: %s", v.local.Dir(), v.remote.Dir()), Wrapping: fyne.TextWrapWord},
-		dir, del, exclude)
+		&widget.Label{Text: fmt.Sprintf("This computer: %s\nServer: %s", local, remote), Wrapping: fyne.TextWrapWord},
+		dir, del, exclude, name)
 	dlg := dialog.NewCustomConfirm("Synchronize folders", "Preview…", "Cancel", form, func(ok bool) {
 		if !ok {
 			return
@@ -144,7 +154,11 @@ func (v *MainView) showSync() {
 		if opts.Direction == transfers.SyncBoth {
 			opts.Delete = false
 		}
-		v.planSync(opts)
+		if n := strings.TrimSpace(name.Text); n != "" {
+			v.savePair(sites.SyncPair{Name: n, Local: local, Remote: remote, Direction: opts.Direction.String(),
+				Delete: opts.Delete, Exclude: opts.Exclude})
+		}
+		v.planSync(opts, local, remote)
 	}, v.env.Win)
 	esc.Dialog(v.env.Win, dlg)
 	dlg.Show()
@@ -173,11 +187,55 @@ type syncPlanned struct {
 	err  error
 }
 
+// savePair keeps a sync with the current site.
+func (v *MainView) savePair(p sites.SyncPair) {
+	if err := v.pairs.Save(v.current.site.ID, p); err != nil {
+		v.setStatus("Could not save the sync: "+err.Error(), widget.DangerImportance)
+	}
+}
+
+// showSavedSyncs lists the syncs kept with the current site; choosing one
+// opens both folders and shows its preview.
+func (v *MainView) showSavedSyncs() {
+	if v.current == nil {
+		v.setStatus("Connect to a saved site to see the syncs kept with it.", widget.MediumImportance)
+		return
+	}
+	pairs, err := v.pairs.List(v.current.site.ID)
+	if err != nil {
+		v.setStatus(err.Error(), widget.DangerImportance)
+		return
+	}
+	var items []*fyne.MenuItem
+	for _, p := range pairs {
+		items = append(items, fyne.NewMenuItem(p.Name, func() { v.runPair(p) }))
+	}
+	if len(items) == 0 {
+		items = append(items, &fyne.MenuItem{Label: "No syncs saved with this site: Synchronize… can save one", Disabled: true})
+	}
+	c := v.env.Win.Canvas()
+	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(v.sync.saved).AddXY(0, v.sync.saved.Size().Height)
+	widget.ShowPopUpMenuAtPosition(fyne.NewMenu("", items...), c, pos)
+}
+
+// runPair runs a saved sync: both panes open its folders, and its preview
+// shows.
+func (v *MainView) runPair(p sites.SyncPair) {
+	dir, err := transfers.ParseSyncDirection(p.Direction)
+	if err != nil {
+		v.setStatus("The saved sync "+p.Name+" is damaged: "+err.Error(), widget.DangerImportance)
+		return
+	}
+	v.local.Open(p.Local)
+	v.remote.Open(p.Remote)
+	v.planSync(transfers.SyncOptions{Direction: dir, Delete: p.Delete && dir != transfers.SyncBoth, Exclude: p.Exclude}, p.Local, p.Remote)
+}
+
 // planSync lists both folders and shows the preview.
-func (v *MainView) planSync(opts transfers.SyncOptions) {
+func (v *MainView) planSync(opts transfers.SyncOptions, local, remote string) {
 	s := v.current
 	site := s.site
-	pair := transfers.SyncPair{Site: s.key, SiteName: siteName(site), Local: v.local.Dir(), Remote: v.remote.Dir(),
+	pair := transfers.SyncPair{Site: s.key, SiteName: siteName(site), Local: local, Remote: remote,
 		StateKey: site.User + "@" + site.Addr()}
 	v.setStatus("Comparing "+pair.Local+" with "+pair.Remote+"…", widget.MediumImportance)
 	v.sync.syncBtn.Disable()
@@ -194,7 +252,7 @@ func (v *MainView) planSync(opts transfers.SyncOptions) {
 			v.setStatus("Could not compare the folders: "+r.err.Error(), widget.DangerImportance)
 			return
 		}
-		v.setStatus(fmt.Sprintf("Compared: %d actions, %d files in step. Look over the preview.", len(r.plan.Actions), r.plan.Same), widget.MediumImportance)
+		v.setStatus(fmt.Sprintf("Compared: %s, %s in step. Look over the preview.", count(len(r.plan.Actions), "action"), count(r.plan.Same, "file")), widget.MediumImportance)
 		v.sync.preview = dialogs.ShowSyncPreview(v.env.Win, r.plan, runtime.GOOS != "windows", func(chosen []transfers.SyncAction) {
 			v.sync.preview = nil
 			v.runSync(s, r.plan, chosen)
@@ -248,6 +306,13 @@ func syncSummary(r transfers.SyncResult) string {
 		text += fmt.Sprintf("; %d failed: %s", n, r.Failed[0])
 	}
 	return text + "."
+}
+
+func count(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }
 
 func showIf(o fyne.CanvasObject, show bool) {

@@ -15,6 +15,7 @@ import (
 	"github.com/ferryftps/ferry/internal/testutil"
 	"github.com/ferryftps/ferry/transfers"
 	"github.com/ferryftps/ferry/ui/dialogs"
+	"github.com/ferryftps/ferry/ui/internal/esc"
 	"github.com/ferryftps/ferry/ui/internal/uitest"
 )
 
@@ -100,6 +101,44 @@ func TestSyncWindowLab(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(srv.Root, "site", "theirs.txt")); err != nil {
 		t.Error("theirs.txt was deleted without --delete")
 	}
+
+	// Saved with the site, and run again with one click: download, with
+	// deletions, as a saved site would keep it.
+	f.ui(func() { f.v.current.site.ID = "office" })
+	f.ui(func() { test.Tap(f.v.sync.syncBtn) })
+	f.until("the options", func() bool { return f.button("Preview…") != nil })
+	f.ui(func() {
+		uitest.Walk(f.roots()[0], func(o fyne.CanvasObject) bool {
+			switch w := o.(type) {
+			case *widget.RadioGroup:
+				w.SetSelected(syncDownText)
+			case *esc.Entry:
+				if strings.HasPrefix(w.PlaceHolder, "Save as") {
+					test.Type(w, "Office folder")
+				}
+			}
+			return false
+		})
+		test.Tap(f.button("Preview…"))
+	})
+	f.until("the preview", func() bool { return f.findPreview() != nil })
+	f.ui(func() { test.Tap(f.button("Cancel")) })
+	pairs, err := f.v.pairs.List("office")
+	if err != nil || len(pairs) != 1 || pairs[0].Name != "Office folder" || pairs[0].Direction != "down" || pairs[0].Remote != "/site" {
+		t.Fatalf("saved syncs: %+v, %v", pairs, err)
+	}
+	f.ui(func() { f.v.runPair(pairs[0]) })
+	f.until("the saved sync's preview", func() bool { preview = f.findPreview(); return preview != nil })
+	f.ui(func() {
+		if got := preview.Totals(); !strings.Contains(got, "2 to download") {
+			t.Errorf("the saved sync's preview: %q", got)
+		}
+		preview.Run()
+	})
+	f.until("the download", func() bool {
+		b, _ := os.ReadFile(filepath.Join(home, "site", "theirs.txt"))
+		return string(b) == "server only"
+	})
 }
 
 // hasLabelContaining reports whether a label of the window contains text.

@@ -44,12 +44,15 @@ import (
 // (a dialog appears, a file lands), so a layout change fails loudly.
 const (
 	winW, winH = 1200, 780
-	barY       = 21  // the quick-connect bar
-	hostX      = 200 // the Host entry
-	sitesX     = 38  // the Sites button
-	row0Y      = 231 // the first row of either pane
-	rowH       = 47  // row pitch
-	localNameX = 80  // a name in the local (left) pane
+	barY       = 21   // the quick-connect bar
+	hostX      = 200  // the Host entry
+	sitesX     = 38   // the Sites button
+	row0Y      = 271  // the first row of either pane
+	toolsY     = 61   // the row above the panes: Compare, Synchronize…
+	compareX   = 18   // the Compare check
+	syncX      = 1000 // the Synchronize… button
+	rowH       = 47   // row pitch
+	localNameX = 80   // a name in the local (left) pane
 )
 
 // remoteNameX is a name in the remote (right) pane.
@@ -549,8 +552,13 @@ func TestSmokeLab(t *testing.T) {
 		return err == nil && fi.Size() == bigSize
 	})
 	t.Logf("big-backup.iso (%d MiB) uploaded in %s", bigSize>>20, time.Since(started).Round(time.Millisecond))
+	// Ferry checks the copy's size after the server's 226: removing it at
+	// once made that check fail, and the job land in Failed.
+	time.Sleep(2 * time.Second)
 	os.Remove(remoteBig)
 	time.Sleep(time.Second) // the queue goes idle and the panes refresh
+
+	a.compareAndSync(remoteBig)
 
 	// The site manager: open it, select the saved site, close it.
 	before := a.shot()
@@ -583,6 +591,45 @@ func TestSmokeLab(t *testing.T) {
 		t.Errorf("recent.json holds the password:\n%s", rec)
 	}
 	a.checkOutput()
+}
+
+// compareAndSync turns the compare marks on (compare.png), opens
+// Synchronize…, previews an upload of this computer's folder to the
+// server's (sync-preview.png: big-backup.iso, deleted there, goes up
+// again), cancels it, and turns the marks off. remoteBig must stay away.
+func (a *app) compareAndSync(remoteBig string) {
+	a.t.Helper()
+	before := a.shot()
+	a.click(compareX, toolsY)
+	firstRow := image.Rect(winW/2+10, row0Y-20, winW-10, row0Y+20) // archive/, only on the server
+	a.save("compare.png", a.waitShot(10*time.Second, "the compare marks", func(img image.Image) bool {
+		return changed(before, img, firstRow, 8) > 0.5
+	}))
+	a.click(syncX, toolsY)
+	a.waitShot(10*time.Second, "the Synchronize options", func(img image.Image) bool {
+		_, ok := trustButton(img) // the dialog's primary button: Preview…
+		return ok
+	})
+	at, _ := trustButton(a.shot())
+	a.save("sync-options.png", a.shot())
+	a.click(at.X, at.Y)
+	a.waitShot(30*time.Second, "the sync preview", func(img image.Image) bool {
+		p, ok := trustButton(img) // Synchronize, further down than Preview…
+		return ok && p.Y > at.Y+20
+	})
+	a.park()
+	time.Sleep(300 * time.Millisecond)
+	a.save("sync-preview.png", a.shot())
+	a.key("Escape")
+	a.waitShot(10*time.Second, "the preview to close", func(img image.Image) bool {
+		_, still := trustButton(img)
+		return !still
+	})
+	time.Sleep(time.Second)
+	if _, err := os.Stat(remoteBig); err == nil {
+		a.fail("a cancelled sync uploaded big-backup.iso")
+	}
+	a.click(compareX, toolsY)
 }
 
 // TestSmokeDemo runs `ferry -demo` under LANG=C.UTF-8: the certificate

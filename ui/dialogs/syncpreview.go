@@ -115,6 +115,13 @@ func (d *SyncPreview) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	why.SetText(a.Why)
 }
 
+func files(n int) string {
+	if n == 1 {
+		return "1 file"
+	}
+	return fmt.Sprintf("%d files", n)
+}
+
 func kindWords(k transfers.SyncKind) string {
 	switch k {
 	case transfers.SyncUpload:
@@ -171,8 +178,8 @@ func (d *SyncPreview) update() {
 			conflicts++
 		}
 	}
-	d.totals.SetText(fmt.Sprintf("Chosen: %d to upload, %d to download (%s), %d to delete on this computer, %d to delete on the server; %d conflicts left as they are; %d files already in step.",
-		up, down, transfers.FormatSize(bytes), delHere, delThere, conflicts, d.plan.Same))
+	d.totals.SetText(fmt.Sprintf("Chosen: %d to upload, %d to download (%s), %d to delete on this computer, %d to delete on the server; %d conflicts left as they are; %s already in step.",
+		up, down, transfers.FormatSize(bytes), delHere, delThere, conflicts, files(d.plan.Same)))
 	if len(chosen) == 0 {
 		d.run.Disable()
 	} else {
