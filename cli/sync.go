@@ -27,6 +27,7 @@ type syncCmd struct {
 	direction string
 	delete    bool
 	dryRun    bool
+	checksum  bool
 	exclude   patterns
 	conn      connFlags
 	local     string
@@ -41,6 +42,7 @@ func (e *env) sync(args []string) int {
 	fs.StringVar(&c.direction, "direction", "up", "up (local to remote), down (remote to local) or both")
 	fs.BoolVar(&c.delete, "delete", false, "one way: delete on the target what the source does not have")
 	fs.BoolVar(&c.dryRun, "dry-run", false, "print the plan and change nothing")
+	fs.BoolVar(&c.checksum, "checksum", false, "compare files of the same size by the server's checksum (HASH, XSHA256, ...), when it offers one")
 	fs.Var(&c.exclude, "exclude", "leave matching names alone on both sides (repeatable): *.tmp, cache/, build/*.o")
 	c.conn.register(fs)
 	if err := fs.Parse(interleave(args, fs)); err != nil {
@@ -62,7 +64,7 @@ func (e *env) sync(args []string) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	return c.run(ctx, transfers.SyncOptions{Direction: dir, Delete: c.delete, Exclude: c.exclude})
+	return c.run(ctx, transfers.SyncOptions{Direction: dir, Delete: c.delete, Exclude: c.exclude, Checksum: c.checksum})
 }
 
 // run connects, plans, prints the plan and, unless a dry run, carries it

@@ -59,6 +59,10 @@ type SyncOptions struct {
 	// matches a name in any folder, "cache/" a folder of that name, and a
 	// pattern with a slash inside ("build/*.o") the path from the top.
 	Exclude []string
+	// Checksum compares the content of files both sides have at the same
+	// size with the server's checksum (HASH or X*), when it offers one:
+	// slower (a command and a local read per file), for when times lie.
+	Checksum bool
 }
 
 // SyncKind is what a sync action does.

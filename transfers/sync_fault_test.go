@@ -199,3 +199,35 @@ func TestSyncCutListingDeletesNothing(t *testing.T) {
 		t.Fatal("no listing was cut")
 	}
 }
+
+// TestSyncChecksum: with Checksum, a file of the same size whose time says
+// "newer" but whose content is the same is in step, and one of the same
+// size and time whose content differs goes up.
+func TestSyncChecksum(t *testing.T) {
+	r := newSyncRig(t, ftpd.Config{})
+	remote := filepath.Join(r.d.Root, "data")
+	testutil.WriteTree(t, r.pair.Local, testutil.Tree{"same.txt": []byte("same"), "diff.txt": []byte("AAAA")})
+	testutil.WriteTree(t, remote, testutil.Tree{"same.txt": []byte("same"), "diff.txt": []byte("BBBB")})
+	old := time.Now().Add(-time.Hour).Truncate(time.Second)
+	os.Chtimes(filepath.Join(remote, "same.txt"), old, old) // the local copy looks newer
+	for _, f := range []string{"diff.txt"} {
+		fi, _ := os.Stat(filepath.Join(r.pair.Local, f))
+		os.Chtimes(filepath.Join(remote, f), fi.ModTime(), fi.ModTime()) // same time
+	}
+	ctx := context.Background()
+	pool, _ := r.d.Pool(ctx, "s")
+	browse, _ := pool.Browse(ctx)
+	plain, err := PlanSync(ctx, browse, r.pair, SyncOptions{Direction: SyncUp}, r.state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	expectPlan(t, "by size and time", plain, "upload same.txt")
+	sums, err := PlanSync(ctx, browse, r.pair, SyncOptions{Direction: SyncUp, Checksum: true}, r.state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	expectPlan(t, "by checksum", sums, "upload diff.txt")
+	if sums.Same != 1 {
+		t.Errorf("%d in step by checksum, want 1", sums.Same)
+	}
+}

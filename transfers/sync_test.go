@@ -131,6 +131,22 @@ func TestSyncFirstAndPending(t *testing.T) {
 	pend := planSync(SyncOptions{Direction: SyncBoth}, side(true, "c=3@0", "d=3@0"), side(true, "c=3@1", "d=1@1"),
 		stateOf(map[string]stateEntry{"c": up, "d": up}))
 	expectPlan(t, "pending", pend, "upload d")
+
+	// An upload of a changed file (the same size) cut before it began: the
+	// server's copy is the old one, so it goes again, never "in step".
+	old := SyncEntry{Size: 3, ModTime: t0.Add(-time.Hour)}
+	cut := stateEntry{Local: SyncEntry{Size: 3, ModTime: t0}, Remote: old, Pending: pendingUp}
+	again := planSync(SyncOptions{Direction: SyncBoth}, side(true, "e=3@0"), &snapshot{precise: true,
+		entries: map[string]SyncEntry{"e": old}}, stateOf(map[string]stateEntry{"e": cut}))
+	expectPlan(t, "pending, not begun", again, "upload e")
+
+	// A new file whose upload failed before the server made it, and one
+	// whose download did: sent again, never deleted.
+	newUp := stateEntry{Local: SyncEntry{Size: 3, ModTime: t0}, Pending: pendingUp}
+	newDown := stateEntry{Remote: SyncEntry{Size: 4, ModTime: t0}, Pending: pendingDown}
+	lost := planSync(SyncOptions{Direction: SyncBoth}, side(true, "n=3@0"), side(true, "m=4@0"),
+		stateOf(map[string]stateEntry{"n": newUp, "m": newDown}))
+	expectPlan(t, "pending, never made", lost, "download m", "upload n")
 }
 
 // TestExcluded: name patterns match in any folder, "dir/" only folders,

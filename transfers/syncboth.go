@@ -59,14 +59,16 @@ func (p *SyncPlan) bothHave(rel string, l, r SyncEntry) {
 		p.add(SyncConflict, rel, &l, &r, "different on each side, and no earlier sync to tell which changed")
 		return
 	case st.Pending == pendingUp && !changed(l, st.Local, time.Second):
-		if r.Size == l.Size {
-			p.inStep(rel) // the upload ended; its record did not
+		// The copy there changed since the upload began, to this size:
+		// the upload ended and its record did not. Else send it again.
+		if changed(r, st.Remote, p.remote.prec(r)) && r.Size == l.Size {
+			p.inStep(rel)
 		} else {
 			p.add(SyncUpload, rel, &l, &r, "an upload that did not end")
 		}
 		return
 	case st.Pending == pendingDown && !changed(r, st.Remote, p.remote.prec(r)):
-		if r.Size == l.Size {
+		if changed(l, st.Local, time.Second) && r.Size == l.Size {
 			p.inStep(rel)
 		} else {
 			p.add(SyncDownload, rel, &l, &r, "a download that did not end")
@@ -106,6 +108,10 @@ func (p *SyncPlan) oneHas(rel string, e SyncEntry, here bool, gone map[string]bo
 	}
 	st, known := p.state.get(rel)
 	switch {
+	case known && !e.IsDir && st.Pending != "":
+		// A transfer began and never ended (the copy never appeared):
+		// never a deletion, send it again.
+		p.add(send, rel, l, r, "a transfer that did not end")
 	case e.IsDir && (!known || p.changedBelow(rel, side, here)):
 		if here {
 			p.RemoteFolders = append(p.RemoteFolders, rel)

@@ -52,6 +52,11 @@ func PlanSync(ctx context.Context, c *session.Conn, pair SyncPair, opts SyncOpti
 	}
 	p := planSync(opts, local, remote, state)
 	p.Skipped, p.pair, p.remoteMissing = skipped, pair, missing
+	if opts.Checksum && !missing {
+		if err := p.byChecksum(ctx, c); err != nil {
+			return nil, err
+		}
+	}
 	return p, nil
 }
 

@@ -30,12 +30,20 @@ type fixture struct {
 	w   fyne.Window
 	v   *MainView
 	dir string
+	// closed: the window was torn down; deliveries still coming are dropped.
+	closed bool
 }
 
 func newFixture(t *testing.T, home string) *fixture {
 	t.Helper()
 	f := &fixture{t: t, dir: t.TempDir()}
-	t.Cleanup(uido.SetForTest(func(fn func()) { f.mu.Lock(); defer f.mu.Unlock(); fn() }))
+	t.Cleanup(uido.SetForTest(func(fn func()) {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		if !f.closed { // a late result of a window torn down: nobody wants it
+			fn()
+		}
+	}))
 	a := test.NewTempApp(t)
 	sites, err := sites.OpenStore(f.dir)
 	if err != nil {
@@ -51,7 +59,11 @@ func newFixture(t *testing.T, home string) *fixture {
 		f.w.SetContent(f.v.Content())
 		f.w.Resize(fyne.NewSize(1200, 800))
 	})
-	t.Cleanup(func() { f.v.Close(); f.ui(func() { f.w.Close() }) })
+	t.Cleanup(func() {
+		f.v.Close()
+		uido.Settle(10 * time.Second) // the results still on their way, before the next test
+		f.ui(func() { f.w.Close(); f.closed = true })
+	})
 	return f
 }
 

@@ -132,6 +132,7 @@ func (v *MainView) showSync() {
 	dir := widget.NewRadioGroup([]string{syncUpText, syncDownText, syncBothText}, nil)
 	dir.SetSelected(syncUpText)
 	del := esc.NewCheck(v.env.Win, "Delete what the other side does not have (one way; you see the list first)", nil)
+	sums := esc.NewCheck(v.env.Win, "Also compare contents by the server's checksum (slower; when the server offers one)", nil)
 	exclude := esc.NewEntry(v.env.Win)
 	exclude.SetPlaceHolder("Leave out, e.g. *.tmp, .git/")
 	name := esc.NewEntry(v.env.Win)
@@ -143,14 +144,14 @@ func (v *MainView) showSync() {
 	local, remote := v.local.Dir(), v.remote.Dir()
 	form := container.NewVBox(
 		&widget.Label{Text: fmt.Sprintf("This computer: %s\nServer: %s", local, remote), Wrapping: fyne.TextWrapWord},
-		dir, del, exclude, name)
+		dir, del, sums, exclude, name)
 	dlg := dialog.NewCustomConfirm("Synchronize folders", "Preview…", "Cancel", form, func(ok bool) {
 		if !ok {
 			return
 		}
 		opts := transfers.SyncOptions{Direction: map[string]transfers.SyncDirection{
 			syncUpText: transfers.SyncUp, syncDownText: transfers.SyncDown, syncBothText: transfers.SyncBoth}[dir.Selected],
-			Delete: del.Checked, Exclude: splitPatterns(exclude.Text)}
+			Delete: del.Checked, Exclude: splitPatterns(exclude.Text), Checksum: sums.Checked}
 		if opts.Direction == transfers.SyncBoth {
 			opts.Delete = false
 		}

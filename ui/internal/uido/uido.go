@@ -3,6 +3,7 @@ package uido
 import (
 	"context"
 	"sync/atomic"
+	"time"
 
 	"fyne.io/fyne/v2"
 )
@@ -26,7 +27,9 @@ func Do(f func()) {
 // gets ctx and must not touch widgets: give it copies. Call Go from any
 // goroutine; deliver must not be nil.
 func Go[T any](ctx context.Context, work func(context.Context) T, deliver func(T)) {
+	inflight.Add(1)
 	go func() {
+		defer inflight.Add(-1)
 		v := work(ctx)
 		Do(func() {
 			if ctx.Err() == nil {
@@ -55,6 +58,24 @@ func (t *Throttle) Do(f func()) bool {
 		f()
 	})
 	return true
+}
+
+// inflight counts the goroutines of Go that have not handed their result
+// over yet (see Settle).
+var inflight atomic.Int64
+
+// Settle waits, up to timeout, until every goroutine started by Go has
+// handed its result to Do, and reports whether they all did. Tests call it
+// when they tear a window down, so that no late result reaches the next
+// test's window (Fyne's caches are shared).
+func Settle(timeout time.Duration) bool {
+	for deadline := time.Now().Add(timeout); time.Now().Before(deadline); {
+		if inflight.Load() == 0 {
+			return true
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	return inflight.Load() == 0
 }
 
 // SetForTest makes Do (and so Go and Throttle) hand functions to run
