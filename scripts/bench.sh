@@ -11,6 +11,11 @@
 #     1 GiB up:   ferry, curl, lftp put
 #     tree of 1000 × 16 KiB in 10 folders, down and up: ferry, ferry --tls12,
 #       lftp mirror --parallel=4 with TLS 1.2 forced and with its default TLS
+#     sync plan (vsftpd): 20,000 files of 64-512 B in 200 folders, in step on
+#       both sides (same sizes and times): ferry sync --dry-run --direction
+#       down and up, lftp mirror --only-newer and mirror -R --only-newer
+#       (--parallel=8, TLS 1.2 forced and its default); nothing may move, and
+#       Ferry's plan must be empty with every file in step. Target: under 3 s
 #   capped (vsftpd, local_max_rate 10 MB/s per session):
 #     200 MB down: ferry, curl, lftp pget -n 4, lftp pget -n 8
 #   20 ms path (vsftpd behind a delay proxy on 127.0.0.2, 20 ms each way):
@@ -26,11 +31,13 @@
 # Environment:
 #   BENCH_OUT=FILE     where the markdown goes (default: a new folder under /tmp)
 #   BENCH_QUICK=1      64 MiB file, 20 MB capped and delayed file, 100-file tree
-#                      (50 files on the 20 ms path), 1 run: checks the harness
+#                      (50 files on the 20 ms path), 2,000 files to plan a sync
+#                      of, 1 run: checks the harness
 #                      in a few minutes
 #   BENCH_RUNS=N       runs per measurement (default 3, quick 1)
 #   BENCH_ONLY=TEXT    only the workloads whose "case workload" label contains
-#                      TEXT, e.g. loopback, proftpd, capped, "20 ms", tree, "tree up"
+#                      TEXT, e.g. loopback, proftpd, capped, "20 ms", tree, "tree up",
+#                      "sync plan"
 #   BENCH_FERRY=PATH   benchmark this ferry binary instead of building the repository's
 #   BENCH_TMP=DIR      put everything the benchmark writes (sources, the lab
 #                      servers' roots, downloads) in DIR; the lab account must

@@ -3,7 +3,9 @@
 // Package bench is Ferry's on-demand throughput benchmark: Ferry next to curl
 // and lftp, each peer at its best settings, against the lab's real vsftpd and
 // ProFTPD (explicit FTPS): on loopback, on a vsftpd capped at 10 MB/s per
-// session, and on a vsftpd behind a 20 ms (each way) delay proxy. It is never
+// session, and on a vsftpd behind a 20 ms (each way) delay proxy; and how long
+// planning a sync of 20,000 files already in step takes, next to lftp's mirror
+// on the same tree (vsftpd on loopback). It is never
 // built by CI (build tag bench); run it with scripts/bench.sh, as root, after
 // `scripts/setup.sh test`.
 //
@@ -15,7 +17,8 @@
 //	BENCH_RUNS=N       runs per measurement (default 3, quick 1); the median counts
 //	BENCH_FERRY=PATH   use this ferry binary instead of building one from the repository
 //	BENCH_ONLY=TEXT    only the workloads whose "case workload" label contains TEXT
-//	                   ("loopback", "capped", "20 ms", "proftpd", "tree", "down", "tree up")
+//	                   ("loopback", "capped", "20 ms", "proftpd", "tree", "down", "tree up",
+//	                   "sync plan")
 package bench
 
 import (
@@ -32,6 +35,7 @@ import (
 	"os/exec"
 	"os/user"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"slices"
 	"sort"
@@ -51,6 +55,7 @@ type config struct {
 	midSize  int64 // the single file of the capped server and the delayed path
 	tree     tree  // the loopback tree
 	pathTree tree  // the 20 ms path's tree: lftp moves some 10 files a second there
+	plan     planTree
 	runs     int
 }
 
@@ -59,10 +64,12 @@ func loadConfig(t *testing.T) config {
 		bigSize: 1 << 30, midSize: 200_000_000, runs: 3,
 		tree:     tree{name: "tree", files: 1000, dirs: 10, fileSize: 16 << 10},
 		pathTree: tree{name: "tree-path", files: 250, dirs: 5, fileSize: 16 << 10},
+		plan:     planTree{name: "tree20k", files: 20_000},
 	}
 	if os.Getenv("BENCH_QUICK") == "1" {
 		c.quick, c.bigSize, c.midSize, c.runs = true, 64<<20, 20_000_000, 1
 		c.tree.files, c.pathTree.files = 100, 50
+		c.plan = planTree{name: "tree2k", files: 2_000}
 	}
 	if s := os.Getenv("BENCH_RUNS"); s != "" {
 		n, err := strconv.Atoi(s)
@@ -89,17 +96,38 @@ const (
 	// data connection (see the legend), so its best tree figures are at 1.2.
 	lftpMirror12 tool = "lftp mirror -P4 TLS 1.2"
 	lftpMirror   tool = "lftp mirror -P4"
+	// Planning a sync of a tree in step: Ferry's dry run each way, and
+	// lftp's mirror of only newer files, which lists and moves nothing.
+	// lftp scans folders in parallel too: -P8 is its best there (at 20,000
+	// files on 2 cores: TLS 1.2 -P1 ~4 s, -P4 and -P8 ~2.5 s; default TLS
+	// -P1 ~14 s, -P4 ~4.4 s, -P8 ~3 s).
+	ferryPlanDown  tool = "ferry sync --dry-run --direction down"
+	ferryPlanUp    tool = "ferry sync --dry-run --direction up"
+	lftpPlanDown12 tool = "lftp mirror -n -P8 TLS 1.2"
+	lftpPlanUp12   tool = "lftp mirror -R -n -P8 TLS 1.2"
+	lftpPlanDown   tool = "lftp mirror -n -P8"
+	lftpPlanUp     tool = "lftp mirror -R -n -P8"
 )
 
 // program is the executable behind the tool: ferry, curl or lftp.
 func (t tool) program() string {
 	switch t {
-	case ferryDefault, ferryTLS12:
+	case ferryDefault, ferryTLS12, ferryPlanDown, ferryPlanUp:
 		return "ferry"
 	case curlGet:
 		return "curl"
 	}
 	return "lftp"
+}
+
+// tls12 reports whether the tool is lftp with TLS 1.2 forced.
+func (t tool) tls12() bool {
+	return t == lftpMirror12 || t == lftpPlanDown12 || t == lftpPlanUp12
+}
+
+// planDown reports whether a sync-plan tool compares remote to local (down).
+func (t tool) planDown() bool {
+	return t == ferryPlanDown || t == lftpPlanDown12 || t == lftpPlanDown
 }
 
 // slug is the tool's name fit for a remote folder's.
@@ -139,12 +167,14 @@ func (tr *tree) label() string {
 }
 
 // workload is one thing to move, by several tools in turn: a single file
-// (src) or a tree.
+// (src) or a tree; or a tree in step to compare (plan), each tool with its
+// own direction.
 type workload struct {
 	label string
 	down  bool
 	src   *source
 	tree  *tree
+	plan  *planTree
 	tools []tool
 }
 
@@ -157,6 +187,13 @@ func fileWork(src *source, down bool, tools ...tool) workload {
 func treeWork(tr *tree, down bool) workload {
 	tools := []tool{ferryDefault, ferryTLS12, lftpMirror12, lftpMirror}
 	return workload{label: tr.label() + direction(down), down: down, tree: tr, tools: tools}
+}
+
+// planWork is the workload planning a sync of the tree p, in step on both
+// sides, each way: Ferry's dry run and lftp's mirror of only newer files.
+func planWork(p *planTree) workload {
+	tools := []tool{ferryPlanDown, ferryPlanUp, lftpPlanDown12, lftpPlanUp12, lftpPlanDown, lftpPlanUp}
+	return workload{label: p.label(), plan: p, tools: tools}
 }
 
 func direction(down bool) string {
@@ -183,8 +220,9 @@ func (b *bench) cases() []benchCase {
 		treeWork(&b.cfg.tree, true),
 		treeWork(&b.cfg.tree, false),
 	}
+	vsftpd := append(slices.Clone(loopback), planWork(&b.cfg.plan))
 	return []benchCase{
-		{label: "vsftpd loopback", kind: ftpslab.VsftpdExplicit, workloads: loopback},
+		{label: "vsftpd loopback", kind: ftpslab.VsftpdExplicit, workloads: vsftpd},
 		{label: "proftpd loopback", kind: ftpslab.ProftpdExplicit, workloads: loopback},
 		{label: "vsftpd capped 10 MB/s", kind: ftpslab.VsftpdExplicit, opts: ftpslab.Options{MaxRate: 10_000_000},
 			workloads: []workload{
@@ -218,11 +256,13 @@ type row struct {
 	down       bool
 	src        *source // the single file, or nil
 	tree       *tree   // the tree, or nil
-	bytes      int64   // per run
-	files      int     // per run
+	plan       *planTree
+	bytes      int64 // per run
+	files      int   // per run
 	secs       []float64
 	clientCPU  []float64 // the tool's user+system seconds
 	machineCPU []float64 // busy seconds of all cores together
+	planSecs   []float64 // Ferry's own planning time, from its plan line
 	na         string    // why the tool did not run
 	failed     string    // why a run failed
 }
@@ -235,6 +275,7 @@ func (r *row) ok() bool { return r.na == "" && r.failed == "" && len(r.secs) > 0
 type group struct {
 	caseLabel, workload string
 	tree                bool
+	plan                bool // a sync plan: files compared, nothing moved
 	rows                []*row
 }
 
@@ -453,6 +494,11 @@ func (b *bench) runCase(t *testing.T, c benchCase, ws []workload) {
 	must(t, os.WriteFile(filepath.Join(s.dir, "cert.pem"), srv.CertPEM, 0o644))
 	netrc := fmt.Sprintf("machine %s login %s password %s\n", s.host, srv.User, srv.Password)
 	must(t, os.WriteFile(filepath.Join(s.dir, "netrc"), []byte(netrc), 0o600))
+	for _, w := range ws {
+		if w.plan != nil {
+			s.setupPlan(t, w.plan)
+		}
+	}
 
 	for _, w := range ws {
 		b.runWorkload(t, s, c.label, w)
@@ -473,13 +519,16 @@ func treesOf(ws []workload) []*tree {
 // runWorkload measures every tool of w, interleaved (ferry, curl, lftp,
 // ferry, ...) so that a slow phase of the machine hits every tool alike.
 func (b *bench) runWorkload(t *testing.T, s *serverCtx, caseLabel string, w workload) {
-	g := &group{caseLabel: caseLabel, workload: w.label, tree: w.tree != nil}
+	g := &group{caseLabel: caseLabel, workload: w.label, tree: w.tree != nil, plan: w.plan != nil}
 	b.groups = append(b.groups, g)
 	for _, tl := range w.tools {
-		r := &row{tool: tl, down: w.down, src: w.src, tree: w.tree, na: b.na[tl.program()]}
-		if w.tree != nil {
+		r := &row{tool: tl, down: w.down, src: w.src, tree: w.tree, plan: w.plan, na: b.na[tl.program()]}
+		switch {
+		case w.plan != nil:
+			r.down, r.files = tl.planDown(), w.plan.files
+		case w.tree != nil:
 			r.bytes, r.files = w.tree.bytes(), w.tree.files
-		} else {
+		default:
 			r.bytes, r.files = w.src.size, 1
 		}
 		g.rows = append(g.rows, r)
@@ -490,6 +539,9 @@ func (b *bench) runWorkload(t *testing.T, s *serverCtx, caseLabel string, w work
 				s.measure(t, g, r, run)
 			}
 		}
+	}
+	if w.plan != nil {
+		b.notePlan(g)
 	}
 }
 
@@ -515,6 +567,10 @@ type target struct{ local, remote string }
 
 // prepare cleans up for one run and returns its target.
 func (s *serverCtx) prepare(t *testing.T, r *row, run int) target {
+	if r.plan != nil { // the trees stay in step: nothing to clean
+		syscall.Sync()
+		return target{}
+	}
 	tg := target{local: filepath.Join(s.dir, "dl")}
 	must(t, os.RemoveAll(tg.local))
 	if r.down {
@@ -536,14 +592,20 @@ func (s *serverCtx) prepare(t *testing.T, r *row, run int) target {
 }
 
 func (s *serverCtx) cleanup(tg target) {
-	os.RemoveAll(tg.local)
+	if tg.local != "" {
+		os.RemoveAll(tg.local)
+	}
 	if tg.remote != "" {
 		os.RemoveAll(filepath.Join(s.srv.Root, tg.remote))
 	}
 }
 
-// verify checks the run's result against the source.
-func (s *serverCtx) verify(r *row, tg target) error {
+// verify checks the run's result against the source; out is the tail of
+// the tool's output.
+func (s *serverCtx) verify(r *row, tg target, out string) error {
+	if r.plan != nil {
+		return s.verifyPlan(r, out)
+	}
 	dir := tg.local
 	if !r.down {
 		dir = filepath.Join(s.srv.Root, tg.remote)
@@ -587,13 +649,16 @@ func (s *serverCtx) measure(t *testing.T, g *group, r *row, run int) {
 		err = fmt.Errorf("no result after %s: %w", timeout, err)
 	}
 	if err == nil {
-		if err = s.verify(r, tg); err != nil {
+		if err = s.verify(r, tg, output.String()); err != nil {
 			err = fmt.Errorf("wrong result: %w", err)
 		}
 	}
 	if err != nil {
 		r.failed = fmt.Sprintf("run %d: %v", run, err)
 		t.Errorf("%s: %v\n%s", what, err, output.String())
+		if r.plan != nil { // in step again for the other tools
+			s.resetPlan(t, r.plan)
+		}
 		return
 	}
 	r.secs = append(r.secs, secs)
@@ -627,6 +692,11 @@ func (s *serverCtx) command(r *row, tg target) ([]string, string, error) {
 // ferryArgs runs Ferry with its defaults (its own connection count and
 // segments), login-relative URLs.
 func (s *serverCtx) ferryArgs(r *row, tg target) []string {
+	if r.plan != nil {
+		dir := map[bool]string{true: "down", false: "up"}[r.down]
+		return []string{s.b.ferry, "sync", "--dry-run", "--direction", dir, "--password-stdin",
+			"--fingerprint", s.fingerprint, s.planLocal(r.plan), s.url(r.plan.name)}
+	}
 	sub := "put"
 	if r.down {
 		sub = "get"
@@ -680,11 +750,15 @@ func (s *serverCtx) lftpScript(r *row, tg target) (string, error) {
 		} else {
 			cmd = fmt.Sprintf("mirror -R --parallel=4 %s %s", lftpQuote(r.tree.path), lftpQuote(tg.remote+"/"+name))
 		}
+	case lftpPlanDown12, lftpPlanDown:
+		cmd = fmt.Sprintf("mirror --only-newer --parallel=8 %s %s", lftpQuote(r.plan.name), lftpQuote(s.planLocal(r.plan)))
+	case lftpPlanUp12, lftpPlanUp:
+		cmd = fmt.Sprintf("mirror -R --only-newer --parallel=8 %s %s", lftpQuote(s.planLocal(r.plan)), lftpQuote(r.plan.name))
 	default:
 		return "", fmt.Errorf("unknown tool %q", r.tool)
 	}
 	priority := ""
-	if r.tool == lftpMirror12 {
+	if r.tool.tls12() {
 		priority = `set ssl:priority "NORMAL:-VERS-TLS1.3"`
 	}
 	return strings.Join([]string{
@@ -807,6 +881,260 @@ func copyFile(src, dst string) error {
 	return out.Close()
 }
 
+// Planning a sync of a tree in step.
+
+// planTree is the tree a sync plan compares: files files of planMinSize to
+// planMaxSize bytes, planPerDir a folder, planPerTop folders in each top
+// folder (two levels). The pristine copy (path) is written once; the local
+// and the server's copies are copied from it, modification times kept.
+type planTree struct {
+	name  string
+	files int
+	path  string              // the pristine tree
+	bytes int64               // all files together
+	sums  map[string][32]byte // SHA-256 by path relative to the tree, with slashes
+	stamp treeStamp           // of the pristine tree: both copies must keep it
+}
+
+const (
+	planPerDir, planPerTop   = 100, 10
+	planMinSize, planMaxSize = 64, 512
+)
+
+func (p *planTree) dirs() int { return (p.files + planPerDir - 1) / planPerDir }
+
+func (p *planTree) label() string { return "sync plan " + thousands(p.files) + " files in step" }
+
+// rel is file i's path relative to the tree, with slashes.
+func (p *planTree) rel(i int) string {
+	d := i / planPerDir
+	return fmt.Sprintf("a%02d/b%d/f%05d.txt", d/planPerTop, d%planPerTop, i)
+}
+
+// writePlanTree writes p's files to dir/p.name, each a slice of block
+// stamped with its number, and fills in p.path, p.bytes, p.sums and p.stamp.
+func writePlanTree(t *testing.T, dir string, p *planTree, block []byte) {
+	p.path = filepath.Join(dir, p.name)
+	p.sums, p.bytes = map[string][32]byte{}, 0
+	buf := make([]byte, planMaxSize)
+	for i := 0; i < p.files; i++ {
+		content := buf[:planMinSize+(i*37)%(planMaxSize-planMinSize+1)]
+		copy(content, block[(i*4099)%(len(block)-planMaxSize):])
+		binary.LittleEndian.PutUint64(content, uint64(i))
+		rel := p.rel(i)
+		f := filepath.Join(p.path, filepath.FromSlash(rel))
+		if i%planPerDir == 0 {
+			must(t, os.MkdirAll(filepath.Dir(f), 0o755))
+		}
+		must(t, os.WriteFile(f, content, 0o644))
+		p.sums[rel] = sha256.Sum256(content)
+		p.bytes += int64(len(content))
+	}
+	st, err := stampTree(p.path)
+	must(t, err)
+	p.stamp = st
+}
+
+// planLocal is the local copy of p the tools compare with the server's.
+func (s *serverCtx) planLocal(p *planTree) string {
+	return filepath.Join(s.dir, "sync-local", p.name)
+}
+
+// setupPlan writes p once (for the whole benchmark) and puts the copies in
+// place: the local one and the server's, in its login folder.
+func (s *serverCtx) setupPlan(t *testing.T, p *planTree) {
+	if p.path == "" {
+		start := time.Now()
+		block := make([]byte, 1<<20)
+		must(t, fillRandom(block))
+		dir := filepath.Join(s.b.tmp, "src")
+		must(t, os.MkdirAll(dir, 0o755))
+		writePlanTree(t, dir, p, block)
+		t.Logf("sync plan tree: %s in %.1f s", p.stamp, time.Since(start).Seconds())
+	}
+	s.resetPlan(t, p)
+}
+
+// resetPlan copies p afresh to both sides, modification times kept, the
+// server's copy owned by the lab account, and checks both.
+func (s *serverCtx) resetPlan(t *testing.T, p *planTree) {
+	local, remote := s.planLocal(p), filepath.Join(s.srv.Root, p.name)
+	for _, dst := range []string{local, remote} {
+		must(t, os.RemoveAll(dst))
+	}
+	must(t, os.MkdirAll(filepath.Dir(local), 0o755))
+	must(t, copyTreeTimes(p.path, local, -1, -1))
+	must(t, copyTreeTimes(p.path, remote, s.b.uid, s.b.gid))
+	for _, root := range []string{local, remote} {
+		if st, err := stampTree(root); err != nil || st != p.stamp {
+			t.Fatalf("sync plan: the copy %s is %s (%v), want %s", root, st, err, p.stamp)
+		}
+	}
+}
+
+// copyTreeTimes copies src to dst (real copies: the two sides must not
+// share files), keeping every modification time, and with uid >= 0 owned
+// by uid, gid.
+func copyTreeTimes(src, dst string, uid, gid int) error {
+	var dirs []string
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		to := filepath.Join(dst, rel)
+		if d.IsDir() {
+			dirs = append(dirs, rel)
+			err = os.MkdirAll(to, 0o755)
+		} else if err = copyFile(p, to); err == nil {
+			err = keepTime(p, to)
+		}
+		if err == nil && uid >= 0 {
+			err = os.Chown(to, uid, gid)
+		}
+		return err
+	})
+	// Folders last, deepest first: filling a folder changes its time.
+	for i := len(dirs) - 1; i >= 0 && err == nil; i-- {
+		err = keepTime(filepath.Join(src, dirs[i]), filepath.Join(dst, dirs[i]))
+	}
+	return err
+}
+
+// keepTime gives to the modification time of from.
+func keepTime(from, to string) error {
+	fi, err := os.Stat(from)
+	if err != nil {
+		return err
+	}
+	return os.Chtimes(to, fi.ModTime(), fi.ModTime())
+}
+
+// treeStamp sums a tree up cheaply: its files and folders, their bytes, and
+// a SHA-256 of every file's path, size and modification time (nanoseconds).
+type treeStamp struct {
+	files, dirs int
+	bytes       int64
+	sum         [32]byte
+}
+
+func (st treeStamp) String() string {
+	return fmt.Sprintf("%d files, %d folders, %d bytes, sizes and times %x", st.files, st.dirs, st.bytes, st.sum[:6])
+}
+
+func stampTree(root string) (treeStamp, error) {
+	var st treeStamp
+	h := sha256.New()
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || p == root {
+			return err
+		}
+		if d.IsDir() {
+			st.dirs++
+			return nil
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		fmt.Fprintf(h, "%s\x00%d\x00%d\n", filepath.ToSlash(rel), fi.Size(), fi.ModTime().UnixNano())
+		st.files++
+		st.bytes += fi.Size()
+		return nil
+	})
+	copy(st.sum[:], h.Sum(nil))
+	return st, err
+}
+
+// verifyPlan checks that a sync-plan run moved and changed nothing: both
+// trees keep their stamp, a sample of files its SHA-256; and that Ferry's
+// plan is empty, every file in step. It keeps Ferry's own planning time.
+func (s *serverCtx) verifyPlan(r *row, out string) error {
+	p := r.plan
+	for _, root := range []string{s.planLocal(p), filepath.Join(s.srv.Root, p.name)} {
+		st, err := stampTree(root)
+		if err != nil {
+			return err
+		}
+		if st != p.stamp {
+			return fmt.Errorf("%s changed: %s, want %s", root, st, p.stamp)
+		}
+		for i := 0; i < p.files; i += 97 {
+			data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(p.rel(i))))
+			if err != nil {
+				return err
+			}
+			if sha256.Sum256(data) != p.sums[p.rel(i)] {
+				return fmt.Errorf("%s: %s: content changed", root, p.rel(i))
+			}
+		}
+	}
+	if r.tool.program() != "ferry" {
+		return nil
+	}
+	secs, err := checkPlan(out, r.down, p.files)
+	if err != nil {
+		return err
+	}
+	r.planSecs = append(r.planSecs, secs)
+	return nil
+}
+
+// planLine is the summary line of `ferry sync`'s plan.
+var planLine = regexp.MustCompile(`^Plan \((\w+), ([0-9.]+) s\): (\d+) to upload, (\d+) to download \(([^)]*)\), ` +
+	`(\d+) to delete here, (\d+) to delete there, (\d+) conflicts; (\d+) files in step$`)
+
+// checkPlan parses Ferry's dry-run output: it must be the plan line alone,
+// the right way, nothing to do and all files in step. It returns the
+// planning seconds the line gives.
+func checkPlan(out string, down bool, files int) (float64, error) {
+	var m, other []string
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		if mm := planLine.FindStringSubmatch(l); mm != nil && m == nil {
+			m = mm
+		} else if strings.TrimSpace(l) != "" {
+			other = append(other, strings.TrimSpace(l))
+		}
+	}
+	if m == nil {
+		return 0, fmt.Errorf("no plan line in Ferry's output")
+	}
+	want := []string{map[bool]string{true: "down", false: "up"}[down], "0", "0", "0 B", "0", "0", "0", strconv.Itoa(files)}
+	got := append([]string{m[1]}, m[3:]...)
+	if !slices.Equal(got, want) || len(other) > 0 {
+		if len(other) > 5 {
+			other = append(other[:5], fmt.Sprintf("... %d lines more", len(other)-5))
+		}
+		return 0, fmt.Errorf("want an empty plan (%s, %d files in step), got %q; other lines: %q", want[0], files, m[0], other)
+	}
+	return strconv.ParseFloat(m[2], 64)
+}
+
+// notePlan adds a note with Ferry's own planning time: the plan line's,
+// without starting up, connecting and logging in.
+func (b *bench) notePlan(g *group) {
+	var parts []string
+	for _, t := range []tool{ferryPlanDown, ferryPlanUp} {
+		if r := g.find(t); r != nil && r.ok() && len(r.planSecs) > 0 {
+			parts = append(parts, fmt.Sprintf("%.2f s %s", median(r.planSecs), map[bool]string{true: "down", false: "up"}[r.down]))
+		}
+	}
+	if len(parts) > 0 {
+		b.notes = append(b.notes, fmt.Sprintf("%s: Ferry's own planning time (its plan line: listing and comparing, "+
+			"after connecting and logging in), median: %s.", g.workload, strings.Join(parts, ", ")))
+	}
+}
+
+// thousands writes n with commas between thousands: 20,000.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
 // machineBusy returns the seconds all cores together spent not idle since
 // boot, from /proc/stat (0 when it cannot be read).
 func machineBusy() float64 {
@@ -852,14 +1180,16 @@ func (b *bench) header() string {
 	fmt.Fprintf(&h, "- Servers: %s; %s\n", vsftpdVersion(), proftpdVersion())
 	fmt.Fprintf(&h, "- Run: %s; median of %d run(s), interleaved tool by tool; explicit FTPS, passive mode; %s\n",
 		mode, b.cfg.runs, storage())
-	tr, pt := &b.cfg.tree, &b.cfg.pathTree
+	tr, pt, pl := &b.cfg.tree, &b.cfg.pathTree, &b.cfg.plan
 	fmt.Fprintf(&h, "- Cases: *loopback*: vsftpd and ProFTPD on 127.0.0.1, a single file of %s and a tree of "+
 		"%d files × %s in %d folders; *capped 10 MB/s*: vsftpd with local_max_rate=10000000 (per session), "+
 		"a %s file; *20 ms path*: vsftpd behind a userspace delay proxy on %s adding 20 ms each way "+
 		"(40 ms round trip) to the control and every data connection, a tree of %d files × %s in %d folders "+
-		"and a %s file\n\n",
+		"and a %s file; *sync plan* (vsftpd on loopback): a tree of %d files of %d–%d B in %d folders "+
+		"(%d × %d, two levels), the same on both sides with the same modification times\n\n",
 		humanBytes(b.big.size), tr.files, humanBytes(tr.fileSize), tr.dirs,
-		humanBytes(b.mid.size), ftpslab.DelayHost, pt.files, humanBytes(pt.fileSize), pt.dirs, humanBytes(b.mid.size))
+		humanBytes(b.mid.size), ftpslab.DelayHost, pt.files, humanBytes(pt.fileSize), pt.dirs, humanBytes(b.mid.size),
+		pl.files, planMinSize, planMaxSize, pl.dirs(), (pl.dirs()+planPerTop-1)/planPerTop, planPerTop)
 	return h.String()
 }
 
@@ -950,8 +1280,8 @@ func rowCells(g *group, r *row) []string {
 		return []string{"FAILED", "", "", "", "", "", strings.ReplaceAll(why, "|", "/")}
 	}
 	m := r.median()
-	filesPerSec := "–"
-	if g.tree {
+	filesPerSec, mbPerSec := "–", fmt.Sprintf("%.1f", float64(r.bytes)/m/1e6)
+	if g.tree || g.plan {
 		filesPerSec = fmt.Sprintf("%.0f", float64(r.files)/m)
 	}
 	runs := make([]string, len(r.secs))
@@ -960,12 +1290,16 @@ func rowCells(g *group, r *row) []string {
 		runs[i] = fmt.Sprintf("%.2f", s)
 		perGiB[i] = r.clientCPU[i] / (float64(r.bytes) / (1 << 30))
 	}
+	cpu := fmt.Sprintf("%.1f", median(perGiB))
+	if g.plan { // nothing moved: the tool's CPU seconds a run instead
+		mbPerSec, cpu = "–", fmt.Sprintf("%.2f s", median(r.clientCPU))
+	}
 	return []string{
 		fmt.Sprintf("%.2f", m),
-		fmt.Sprintf("%.1f", float64(r.bytes)/m/1e6),
+		mbPerSec,
 		filesPerSec,
 		ratios(g, r),
-		fmt.Sprintf("%.1f", median(perGiB)),
+		cpu,
 		pct(r.machineCPU, r.secs),
 		strings.Join(runs, " / "),
 	}
@@ -977,6 +1311,13 @@ func rowCells(g *group, r *row) []string {
 func ratios(g *group, peer *row) string {
 	if peer.tool.program() == "ferry" {
 		return ""
+	}
+	if g.plan { // Ferry's dry run the same way as the peer's mirror
+		f := g.find(map[bool]tool{true: ferryPlanDown, false: ferryPlanUp}[peer.down])
+		if f == nil || !f.ok() {
+			return "n/a"
+		}
+		return fmt.Sprintf("%.2f", peer.median()/f.median())
 	}
 	ferries := []tool{ferryDefault}
 	if g.tree {
@@ -1020,8 +1361,19 @@ every path relative to the login folder):
 - lftp mirror -P4 TLS 1.2: the same mirror with ` + "`set ssl:priority \"NORMAL:-VERS-TLS1.3\"`" + `, lftp's best for trees:
   lftp 4.9.2/GnuTLS stalls ~40 ms per data connection at TLS 1.3 (it sends its last handshake messages in two small writes with Nagle on).
 
+- sync plan (a tree already in step, nothing to move; each run checks that both trees kept every file's size and
+  modification time, and a sample's SHA-256): ` + "`ferry sync --dry-run --direction down|up --password-stdin --fingerprint sha256:HEX LOCAL ftpes://USER@HOST:PORT/TREE`" + `
+  (Ferry lists each remote folder once and compares sizes and times; its plan line must say 0 to upload, download
+  and delete, 0 conflicts and every file in step, or the run fails); lftp: ` + "`mirror --only-newer --parallel=8 TREE LOCAL`" + `
+  (-n -P8) and ` + "`mirror -R --only-newer --parallel=8 LOCAL TREE`" + `, which list both sides and transfer nothing here,
+  with TLS 1.2 forced (as on trees) and with lftp's default TLS; -P8 is lftp's best here (it lists folders in
+  parallel: on 2 cores ~4 s at TLS 1.2 and ~14 s at its default TLS with one). Files/s: files compared a second.
+  CPU s/GiB holds the tool's CPU seconds a run there (nothing moves). Target: planning 20,000 files in step takes
+  under 3 s.
+
 Ferry ÷ this: on a peer's row, Ferry's throughput divided by that peer's (Ferry with its defaults; on trees
-"default / --tls12"); above 1 means Ferry is faster.
+"default / --tls12"; on the sync plan, Ferry's dry run the same way: down next to lftp mirror, up next to
+mirror -R); above 1 means Ferry is faster.
 CPU s/GiB: the tool's own user+system seconds (its process, from wait4) per GiB moved. Machine CPU: every process
 on the machine (servers, kernel, tool, and on the 20 ms path the delay proxy inside the benchmark) over wall time,
 in percent of one core (` + strconv.Itoa(runtime.NumCPU()) + ` cores = ` + strconv.Itoa(100*runtime.NumCPU()) + `%).
