@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/jlaffaye/ftp"
@@ -337,14 +338,23 @@ func parseFeatures(msg string) map[string]string {
 
 // fail turns an error into the one to report: the context's when it ended.
 func (d *dialer) fail(ctx context.Context, op string, err error) error {
+	d.mu.Lock()
+	asked := d.certAsked
+	d.mu.Unlock()
+	if asked && ctx.Err() == nil && (errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)) {
+		// At TLS 1.3 a server refuses a client certificate with an alert
+		// after the handshake, and hangs up; the USER written meanwhile
+		// meets a reset. The alert may still wait to be read.
+		if alert := d.pendingAlert(); alert != nil {
+			d.log(EntryError, err.Error())
+			err = alert
+		}
+	}
 	d.abort()
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
 	d.log(EntryError, err.Error())
-	d.mu.Lock()
-	asked := d.certAsked
-	d.mu.Unlock()
 	var rh tls.RecordHeaderError
 	if d.cfg.Encryption == Implicit && errors.As(err, &rh) && bytes.HasPrefix(rh.RecordHeader[:], []byte("220")) {
 		// A plain-text greeting where TLS was due: an explicit FTPS server.
@@ -361,6 +371,38 @@ func (d *dialer) fail(ctx context.Context, op string, err error) error {
 		return &Error{Op: op, Path: d.cfg.addr(), Kind: ErrClientCertRefused, Err: err}
 	}
 	return classify(op, d.cfg.addr(), err)
+}
+
+// pendingAlert reads what the control connection still holds, from a
+// server that has hung up, and returns the TLS alert it sent, if any.
+func (d *dialer) pendingAlert() error {
+	d.mu.Lock()
+	c := d.ctrlConn
+	d.mu.Unlock()
+	var tc *tls.Conn
+	for range 4 { // prefixConn → logConn → tls.Conn
+		switch x := c.(type) {
+		case *tls.Conn:
+			tc = x
+		case *prefixConn:
+			c = x.Conn
+			continue
+		case *logConn:
+			c = x.Conn
+			continue
+		}
+		break
+	}
+	if tc == nil {
+		return nil
+	}
+	tc.SetReadDeadline(time.Now().Add(200 * time.Millisecond))
+	_, err := tc.Read(make([]byte, 512))
+	var oe *net.OpError
+	if errors.As(err, &oe) && oe.Op == "remote error" {
+		return err
+	}
+	return nil
 }
 
 func (d *dialer) tlsConfig() *tls.Config {
