@@ -87,7 +87,7 @@ const usage = `Usage:
                                  download files (folders with -r) into LOCALDIR
   ferry put [-r] [-j N] [--on-conflict A] [flags] LOCAL... URL
                                  upload files (folders with -r) into the remote folder URL
-  ferry sync [--direction up|down|both] [--delete] [--checksum] [--dry-run] [--exclude PAT]... LOCALDIR URL
+  ferry sync [--direction up|down|both] [--delete] [--compare M] [--checksum] [--dry-run] [--exclude PAT]... LOCALDIR URL
                                  keep a local folder and a remote one in step (see Sync below)
   ferry sites list               list saved sites
   ferry sites add NAME URL [--folder F] [--logon normal|ask|anonymous] [--password-stdin]
@@ -167,13 +167,18 @@ Sync (ferry sync LOCALDIR URL):
   --delete                  one way: delete on the target what the source lacks
   --dry-run                 print the plan (every upload, download, deletion, conflict)
                             and change nothing
+  --compare size+time|size|time
+                            one way: what makes a file differ (default size+time: another
+                            size, or newer on the source)
   --checksum                also compare files of the same size by the server's checksum
                             (HASH, XSHA256, XSHA1, XMD5, XCRC) when it offers one: a
                             command per file, for servers whose times cannot be trusted
   --exclude PAT             leave names alone on both sides: *.tmp, cache/ (a folder),
                             build/*.o (a path from the top); repeatable
   Files are compared by size and modification time, within what the server's listing
-  can tell (seconds with MLSD, minutes with LIST). A folder whose listing failed stops
+  can tell (seconds with MLSD, minutes with LIST). A server that lists times in a zone
+  of its own (LIST says none) is recognised when four in five files of the same size
+  on both sides differ by the same whole number of hours, and corrected. A folder whose listing failed stops
   the sync; one with unreadable lines is never a reason to delete anything. Local
   deletions go to the desktop's trash where there is one.
 

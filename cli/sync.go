@@ -28,6 +28,7 @@ type syncCmd struct {
 	delete    bool
 	dryRun    bool
 	checksum  bool
+	compare   string
 	exclude   patterns
 	conn      connFlags
 	local     string
@@ -42,6 +43,7 @@ func (e *env) sync(args []string) int {
 	fs.StringVar(&c.direction, "direction", "up", "up (local to remote), down (remote to local) or both")
 	fs.BoolVar(&c.delete, "delete", false, "one way: delete on the target what the source does not have")
 	fs.BoolVar(&c.dryRun, "dry-run", false, "print the plan and change nothing")
+	fs.StringVar(&c.compare, "compare", "size+time", "one way: what makes a file differ: size+time, size or time")
 	fs.BoolVar(&c.checksum, "checksum", false, "compare files of the same size by the server's checksum (HASH, XSHA256, ...), when it offers one")
 	fs.Var(&c.exclude, "exclude", "leave matching names alone on both sides (repeatable): *.tmp, cache/, build/*.o")
 	c.conn.register(fs)
@@ -58,13 +60,18 @@ func (e *env) sync(args []string) int {
 		fmt.Fprintf(e.stderr, "ferry sync: --direction: %v\n", err)
 		return ExitUsage
 	}
+	mode, err := transfers.ParseCompareMode(c.compare)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "ferry sync: --compare: %v\n", err)
+		return ExitUsage
+	}
 	if c.delete && dir == transfers.SyncBoth {
 		fmt.Fprintln(e.stderr, "ferry sync: --delete is for one-way syncs; both ways carries the deletions it knows of")
 		return ExitUsage
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	return c.run(ctx, transfers.SyncOptions{Direction: dir, Delete: c.delete, Exclude: c.exclude, Checksum: c.checksum})
+	return c.run(ctx, transfers.SyncOptions{Direction: dir, Delete: c.delete, Exclude: c.exclude, Checksum: c.checksum, Compare: mode})
 }
 
 // run connects, plans, prints the plan and, unless a dry run, carries it

@@ -63,6 +63,34 @@ type SyncOptions struct {
 	// size with the server's checksum (HASH or X*), when it offers one:
 	// slower (a command and a local read per file), for when times lie.
 	Checksum bool
+	// Compare (one way) is what makes a file differ: CompareSizeTime (the
+	// zero value: another size, or newer on the source), CompareSize
+	// (another size only: times that cannot be trusted), CompareTime
+	// (newer on the source only).
+	Compare CompareMode
+}
+
+// CompareMode says what makes a file differ in a one-way sync.
+type CompareMode int
+
+// The compare modes.
+const (
+	CompareSizeTime CompareMode = iota
+	CompareSize
+	CompareTime
+)
+
+// ParseCompareMode reads "size+time" (or ""), "size" or "time".
+func ParseCompareMode(s string) (CompareMode, error) {
+	switch strings.ToLower(s) {
+	case "", "size+time", "both":
+		return CompareSizeTime, nil
+	case "size":
+		return CompareSize, nil
+	case "time":
+		return CompareTime, nil
+	}
+	return 0, fmt.Errorf("%q is not a way to compare: size+time, size or time", s)
 }
 
 // SyncKind is what a sync action does.
@@ -233,4 +261,33 @@ func guessPrecision(t time.Time) time.Duration {
 		return time.Second
 	}
 	return timePrecision(false, t)
+}
+
+// ServerOffset is how far a server's listing times are off from the
+// truth, when the server lists them in a time zone of its own (LIST gives
+// no zone): the whole number of hours (up to 14) by which most files of
+// the same size on both sides differ, to the minute; 0 when there is no
+// such majority. pairs holds, for each file both sides have at the same
+// size, the local and the listed time.
+func ServerOffset(pairs [][2]time.Time) time.Duration {
+	counts := map[int]int{}
+	n := 0
+	for _, p := range pairs {
+		if p[0].IsZero() || p[1].IsZero() {
+			continue
+		}
+		n++
+		d := p[1].Sub(p[0])
+		h := d.Round(time.Hour)
+		if diff := d - h; diff > time.Minute || diff < -time.Minute || h > 14*time.Hour || h < -14*time.Hour {
+			continue
+		}
+		counts[int(h/time.Hour)]++
+	}
+	for h, c := range counts {
+		if h != 0 && n >= 3 && c*10 >= n*8 { // four in five agree
+			return time.Duration(h) * time.Hour
+		}
+	}
+	return 0
 }

@@ -190,3 +190,29 @@ func TestCompareEntries(t *testing.T) {
 		}
 	}
 }
+
+// TestSyncCompareModes: by size alone a newer file of the same size stays;
+// by time alone a file of another size that is not newer stays.
+func TestSyncCompareModes(t *testing.T) {
+	local := side(true, "a=1@10", "b=2@0")
+	remote := side(true, "a=1@0", "b=3@5")
+	expectPlan(t, "size+time", planSync(SyncOptions{Direction: SyncUp}, local, remote, nil), "upload a", "upload b")
+	expectPlan(t, "size", planSync(SyncOptions{Direction: SyncUp, Compare: CompareSize}, local, remote, nil), "upload b")
+	expectPlan(t, "time", planSync(SyncOptions{Direction: SyncUp, Compare: CompareTime}, local, remote, nil), "upload a")
+}
+
+// TestSyncServerOffset: a server that lists times an hour off (its own
+// time zone, LIST) is corrected when four in five files of the same size
+// agree on it; the files then compare in step.
+func TestSyncServerOffset(t *testing.T) {
+	local := side(true, "a=1@0", "b=2@3", "c=3@7", "d=4@9", "e=5@1")
+	remote := side(false, "a=1@60", "b=2@63", "c=3@67", "d=4@69", "e=5@61")
+	p := planSync(SyncOptions{Direction: SyncUp}, local, remote, nil)
+	expectPlan(t, "an hour off", p)
+	if p.Same != 5 {
+		t.Errorf("%d in step, want 5", p.Same)
+	}
+	if off := ServerOffset([][2]time.Time{{t0, t0.Add(30 * time.Minute)}, {t0, t0.Add(time.Hour)}, {t0, t0}}); off != 0 {
+		t.Errorf("no majority: offset %s, want 0", off)
+	}
+}

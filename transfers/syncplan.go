@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 )
 
 // SyncPlan is what a sync would do, for a person to look over (and untick)
@@ -56,13 +57,16 @@ func (p *SyncPlan) Bytes() int64 {
 // planSync compares the two sides and decides. state is the last sync's
 // state of the pair (two-way only; nil on a first sync).
 func planSync(opts SyncOptions, local, remote *snapshot, state *syncState) *SyncPlan {
+	if off := remoteOffset(local, remote); off != 0 {
+		remote = remote.shifted(-off)
+	}
 	p := &SyncPlan{Direction: opts.Direction, local: local, remote: remote, state: state}
 	p.Partial = append(slices.Clone(local.partial), remote.partial...)
 	switch opts.Direction {
 	case SyncUp:
-		p.oneWay(local, remote, SyncUpload, SyncDeleteRemote, opts.Delete, &p.RemoteFolders)
+		p.oneWay(local, remote, SyncUpload, SyncDeleteRemote, opts, &p.RemoteFolders)
 	case SyncDown:
-		p.oneWay(remote, local, SyncDownload, SyncDeleteLocal, opts.Delete, &p.LocalFolders)
+		p.oneWay(remote, local, SyncDownload, SyncDeleteLocal, opts, &p.LocalFolders)
 	case SyncBoth:
 		p.twoWay()
 	}
@@ -83,7 +87,8 @@ func (p *SyncPlan) sides(src, dst *snapshot, s, d *SyncEntry) (local, remote *Sy
 // oneWay makes dst like src: what src has and dst lacks, or has older or
 // of another size, is sent (kind); with del, what dst has beyond src is
 // deleted (delKind), a folder at once.
-func (p *SyncPlan) oneWay(src, dst *snapshot, kind, delKind SyncKind, del bool, mk *[]string) {
+func (p *SyncPlan) oneWay(src, dst *snapshot, kind, delKind SyncKind, opts SyncOptions, mk *[]string) {
+	bySize, byTime := opts.Compare != CompareTime, opts.Compare != CompareSize
 	for _, rel := range sortedKeys(src.entries) {
 		s := src.entries[rel]
 		d, there := dst.entries[rel]
@@ -96,15 +101,15 @@ func (p *SyncPlan) oneWay(src, dst *snapshot, kind, delKind SyncKind, del bool, 
 		case s.IsDir:
 		case !there:
 			p.send(src, dst, kind, rel, &s, nil, "new")
-		case s.Size != d.Size:
+		case bySize && s.Size != d.Size:
 			p.send(src, dst, kind, rel, &s, &d, "a different size")
-		case newer(s.ModTime, d.ModTime, max(src.prec(s), dst.prec(d))):
+		case byTime && newer(s.ModTime, d.ModTime, max(src.prec(s), dst.prec(d))):
 			p.send(src, dst, kind, rel, &s, &d, "newer")
 		default:
 			p.inStep(rel)
 		}
 	}
-	if !del {
+	if !opts.Delete {
 		return
 	}
 	var gone string // the last folder deleted whole: skip what is in it
@@ -164,4 +169,33 @@ func parentIn(rel string, set map[string]bool) bool {
 		}
 	}
 	return false
+}
+
+// remoteOffset is the server's time-zone offset, judged from the files
+// both sides have at the same size (see ServerOffset); only listings
+// without a zone (LIST) can have one.
+func remoteOffset(local, remote *snapshot) time.Duration {
+	if remote.precise {
+		return 0 // MLSD times are UTC
+	}
+	var pairs [][2]time.Time
+	for rel, r := range remote.entries {
+		if l, ok := local.entries[rel]; ok && !l.IsDir && !r.IsDir && l.Size == r.Size {
+			pairs = append(pairs, [2]time.Time{l.ModTime, r.ModTime})
+		}
+	}
+	return ServerOffset(pairs)
+}
+
+// shifted is a copy of s with every time moved by d.
+func (s *snapshot) shifted(d time.Duration) *snapshot {
+	c := *s
+	c.entries = make(map[string]SyncEntry, len(s.entries))
+	for rel, e := range s.entries {
+		if !e.ModTime.IsZero() {
+			e.ModTime = e.ModTime.Add(d)
+		}
+		c.entries[rel] = e
+	}
+	return &c
 }

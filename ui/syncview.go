@@ -133,6 +133,8 @@ func (v *MainView) showSync() {
 	dir.SetSelected(syncUpText)
 	del := esc.NewCheck(v.env.Win, "Delete what the other side does not have (one way; you see the list first)", nil)
 	sums := esc.NewCheck(v.env.Win, "Also compare contents by the server's checksum (slower; when the server offers one)", nil)
+	by := widget.NewSelect([]string{compareBoth, compareSize, compareTime}, nil)
+	by.SetSelected(compareBoth)
 	exclude := esc.NewEntry(v.env.Win)
 	exclude.SetPlaceHolder("Leave out, e.g. *.tmp, .git/")
 	name := esc.NewEntry(v.env.Win)
@@ -144,14 +146,15 @@ func (v *MainView) showSync() {
 	local, remote := v.local.Dir(), v.remote.Dir()
 	form := container.NewVBox(
 		&widget.Label{Text: fmt.Sprintf("This computer: %s\nServer: %s", local, remote), Wrapping: fyne.TextWrapWord},
-		dir, del, sums, exclude, name)
+		dir, del, container.NewBorder(nil, nil, &widget.Label{Text: "One way, a file differs by:"}, nil, by), sums, exclude, name)
 	dlg := dialog.NewCustomConfirm("Synchronize folders", "Preview…", "Cancel", form, func(ok bool) {
 		if !ok {
 			return
 		}
 		opts := transfers.SyncOptions{Direction: map[string]transfers.SyncDirection{
 			syncUpText: transfers.SyncUp, syncDownText: transfers.SyncDown, syncBothText: transfers.SyncBoth}[dir.Selected],
-			Delete: del.Checked, Exclude: splitPatterns(exclude.Text), Checksum: sums.Checked}
+			Delete: del.Checked, Exclude: splitPatterns(exclude.Text), Checksum: sums.Checked,
+			Compare: map[string]transfers.CompareMode{compareBoth: transfers.CompareSizeTime, compareSize: transfers.CompareSize, compareTime: transfers.CompareTime}[by.Selected]}
 		if opts.Direction == transfers.SyncBoth {
 			opts.Delete = false
 		}
@@ -167,6 +170,9 @@ func (v *MainView) showSync() {
 }
 
 const (
+	compareBoth  = "its size or time (newer)"
+	compareSize  = "its size only"
+	compareTime  = "its time only (newer)"
 	syncUpText   = "Upload: make the server's folder like this computer's"
 	syncDownText = "Download: make this computer's folder like the server's"
 	syncBothText = "Both ways: carry each side's changes to the other"

@@ -51,6 +51,7 @@ const (
 	toolsY     = 61   // the row above the panes: Compare, Synchronize…
 	compareX   = 18   // the Compare check
 	syncX      = 1000 // the Synchronize… button
+	browseX    = 755  // the Synchronized browsing check
 	rowH       = 47   // row pitch
 	localNameX = 80   // a name in the local (left) pane
 )
@@ -559,6 +560,7 @@ func TestSmokeLab(t *testing.T) {
 	time.Sleep(time.Second) // the queue goes idle and the panes refresh
 
 	a.compareAndSync(remoteBig)
+	a.syncBrowsing(home)
 
 	// The site manager: open it, select the saved site, close it.
 	before := a.shot()
@@ -630,6 +632,32 @@ func (a *app) compareAndSync(remoteBig string) {
 		a.fail("a cancelled sync uploaded big-backup.iso")
 	}
 	a.click(compareX, toolsY)
+}
+
+// syncBrowsing makes a local photos/ like the server's and turns
+// synchronized browsing on: opening the server's photos/ (Return) opens
+// the local one too (empty: its rows go), and Backspace takes both back.
+func (a *app) syncBrowsing(home string) {
+	a.t.Helper()
+	if err := os.Mkdir(filepath.Join(home, "photos"), 0o755); err != nil {
+		a.fail("%v", err)
+	}
+	a.click(localNameX, row0Y)
+	a.key("F5")
+	a.waitShot(10*time.Second, "the local photos/ folder", func(img image.Image) bool {
+		return rowInk(img, localNameX, 2) > 50 // photos, big-backup.iso, upload-me.txt
+	})
+	a.click(browseX, toolsY)
+	a.click(remoteNameX, row0Y+rowH) // archive, photos
+	a.key("Return")
+	a.waitShot(10*time.Second, "the local pane to follow into photos/", func(img image.Image) bool {
+		return rowInk(img, remoteNameX, 0) > 50 && rowInk(img, localNameX, 0) < 5 && rowInk(img, localNameX, 1) < 5
+	})
+	a.key("BackSpace")
+	a.waitShot(10*time.Second, "both panes back up", func(img image.Image) bool {
+		return rowInk(img, localNameX, 2) > 50 && rowInk(img, remoteNameX, 4) > 50
+	})
+	a.click(browseX, toolsY)
 }
 
 // TestSmokeDemo runs `ferry -demo` under LANG=C.UTF-8: the certificate

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"strings"
+	"time"
 
 	"github.com/ferryftps/ferry/transfers"
 )
@@ -62,31 +63,55 @@ func (p *Pane) recompare() {
 		}
 		q.marks, q.counts = nil, [transfers.DiffKind + 1]int{}
 		if q.comparing && q.loaded && q.peer != nil && q.peer.loaded {
-			q.marks = marksOf(q.all, q.peer.all, &q.counts)
+			q.marks = marksOf(q.all, q.peer.all, q.remote(), &q.counts)
 		}
 		q.updateFooter()
 		q.list.Refresh()
 	}
 }
 
-// marksOf marks each of here against there.
-func marksOf(here, there []item, counts *[transfers.DiffKind + 1]int) map[string]transfers.Difference {
+// marksOf marks each of here against there; hereRemote says which side
+// is the server's, whose times may be off by its time zone (see
+// transfers.ServerOffset): they are corrected first.
+func marksOf(here, there []item, hereRemote bool, counts *[transfers.DiffKind + 1]int) map[string]transfers.Difference {
 	other := make(map[string]*Entry, len(there))
 	for i := range there {
 		other[there[i].Name] = &there[i].Entry
+	}
+	var pairs [][2]time.Time // local, remote
+	for i := range here {
+		if o := other[here[i].Name]; o != nil && !o.IsDir && !here[i].IsDir && o.Size == here[i].Size {
+			if hereRemote {
+				pairs = append(pairs, [2]time.Time{o.ModTime, here[i].ModTime})
+			} else {
+				pairs = append(pairs, [2]time.Time{here[i].ModTime, o.ModTime})
+			}
+		}
+	}
+	off := transfers.ServerOffset(pairs)
+	hereOff, thereOff := time.Duration(0), -off
+	if hereRemote {
+		hereOff, thereOff = -off, 0
 	}
 	marks := make(map[string]transfers.Difference, len(here))
 	for i := range here {
 		e := &here[i].Entry
 		var t *transfers.SyncEntry
 		if o := other[e.Name]; o != nil {
-			t = &transfers.SyncEntry{Size: o.Size, ModTime: o.ModTime, IsDir: o.IsDir}
+			t = &transfers.SyncEntry{Size: o.Size, ModTime: shift(o.ModTime, thereOff), IsDir: o.IsDir}
 		}
-		d := transfers.CompareEntries(transfers.SyncEntry{Size: e.Size, ModTime: e.ModTime, IsDir: e.IsDir}, t)
+		d := transfers.CompareEntries(transfers.SyncEntry{Size: e.Size, ModTime: shift(e.ModTime, hereOff), IsDir: e.IsDir}, t)
 		marks[e.Name] = d
 		counts[d]++
 	}
 	return marks
+}
+
+func shift(t time.Time, d time.Duration) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	return t.Add(d)
 }
 
 // compareSummary is the footer's count of the marks: "Compared: 2 only
