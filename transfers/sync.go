@@ -222,11 +222,12 @@ const (
 	DiffOlder                      // same name, modified earlier here
 	DiffSize                       // same name and time, another size
 	DiffKind                       // a file on one side, a folder on the other
+	DiffContent                    // same name and size, another checksum
 )
 
 // Label is the difference in words, for a legend or a tooltip.
 func (d Difference) Label() string {
-	return [...]string{"same", "only here", "newer here", "older here", "different size", "file and folder"}[d]
+	return [...]string{"same", "only here", "newer here", "older here", "different size", "file and folder", "different content"}[d]
 }
 
 // CompareEntries compares here with there (nil: no such entry there), by

@@ -95,3 +95,24 @@ func (p *SyncPlan) sameContent(ctx context.Context, c *session.Conn, rel string,
 	}
 	return false, err
 }
+
+// SameContent compares the local file local with the server's file remote
+// (both size bytes long) by the server's checksum. ok is false when the
+// server offers no checksum (HASH, XSHA256, XSHA1, XMD5, XCRC).
+func SameContent(ctx context.Context, c *session.Conn, local, remote string, size int64) (same, ok bool, err error) {
+	s := newSummer(c)
+	if s == nil {
+		return false, false, nil
+	}
+	if err := s.prefix(nil, local, size); err != nil {
+		return false, true, err
+	}
+	_, err = s.verify(ctx, c, remote)
+	switch {
+	case err == nil:
+		return true, true, nil
+	case errors.Is(err, errChecksum):
+		return false, true, nil
+	}
+	return false, true, err
+}

@@ -25,10 +25,11 @@ import (
 // syncTools is the row above the panes: the compare toggle and its
 // legend, synchronized browsing, and Synchronize….
 type syncTools struct {
-	compare, browse *widget.Check
-	syncBtn, saved  *widget.Button
-	legend          *fyne.Container
-	row             fyne.CanvasObject
+	compare, bySum *widget.Check
+	browse         *widget.Check
+	syncBtn, saved *widget.Button
+	legend         *fyne.Container
+	row            fyne.CanvasObject
 
 	// Synchronized browsing: the folders it started from, and whether a
 	// move is ours (so the other pane's Open is not mirrored back).
@@ -42,13 +43,15 @@ type syncTools struct {
 func (v *MainView) buildSyncTools() fyne.CanvasObject {
 	t := &v.sync
 	t.compare = widget.NewCheck("Compare", v.setCompare)
+	t.bySum = widget.NewCheck("by checksum", func(on bool) { v.local.SetCompareChecksum(on) })
+	t.bySum.Hide()
 	t.browse = widget.NewCheck("Synchronized browsing", v.setBrowsing)
 	t.syncBtn = &widget.Button{Text: "Synchronize…", Icon: theme.ViewRefreshIcon(), OnTapped: v.showSync}
 	t.saved = &widget.Button{Text: "Saved syncs", Icon: theme.MenuDropDownIcon(), IconPlacement: widget.ButtonIconTrailingText}
 	t.saved.OnTapped = v.showSavedSyncs
-	t.legend = container.NewHBox()
+	t.legend = container.NewHBox(&widget.Label{Text: "Marks:", Importance: widget.LowImportance})
 	for _, d := range []transfers.Difference{transfers.DiffOnlyHere, transfers.DiffNewer, transfers.DiffOlder,
-		transfers.DiffSize, transfers.DiffKind} {
+		transfers.DiffSize, transfers.DiffKind, transfers.DiffContent} {
 		sw := canvas.NewRectangle(pane.MarkColors[d])
 		sw.SetMinSize(fyne.NewSize(14, 14))
 		sw.StrokeColor, sw.StrokeWidth = color.NRGBA{A: 0x40}, 1
@@ -57,7 +60,11 @@ func (v *MainView) buildSyncTools() fyne.CanvasObject {
 	t.legend.Hide()
 	v.local.OnOpen = func(dir string) { v.mirror(v.local, v.remote, dir) }
 	v.remote.OnOpen = func(dir string) { v.mirror(v.remote, v.local, dir) }
-	t.row = container.NewBorder(nil, nil, container.NewHBox(t.compare, t.legend), container.NewHBox(t.browse, t.syncBtn, t.saved))
+	// The legend has a line of its own, shown with the marks: beside the
+	// buttons it would widen the window past its default size.
+	t.row = container.NewVBox(
+		container.NewBorder(nil, nil, container.NewHBox(t.compare, t.bySum), container.NewHBox(t.browse, t.syncBtn, t.saved)),
+		t.legend)
 	return t.row
 }
 
@@ -65,6 +72,10 @@ func (v *MainView) buildSyncTools() fyne.CanvasObject {
 func (v *MainView) setCompare(on bool) {
 	v.local.SetCompare(on)
 	showIf(v.sync.legend, on)
+	showIf(v.sync.bySum, on)
+	if !on {
+		v.sync.bySum.SetChecked(false)
+	}
 }
 
 // setBrowsing is the Synchronized browsing toggle: from now on, entering a

@@ -19,8 +19,12 @@ import (
 // or the other pane has no listing to compare with.
 type compareState struct {
 	comparing bool
+	bySum     bool            // also compare same-size files by checksum
+	sums      map[string]bool // by name: same content (shared by both panes)
+	sumsFor   string          // the two folders sums holds answers for
+	sumNote   string          // why there are no checksums ("" when there are)
 	marks     map[string]transfers.Difference
-	counts    [transfers.DiffKind + 1]int
+	counts    [transfers.DiffContent + 1]int
 }
 
 // MarkColors are the tints of the compare marks (translucent, so the
@@ -32,6 +36,7 @@ var MarkColors = map[transfers.Difference]color.NRGBA{
 	transfers.DiffOlder:    {R: 0x3d, G: 0x7e, B: 0xdb, A: 0x50},
 	transfers.DiffSize:     {R: 0xd0, G: 0x3b, B: 0x3b, A: 0x50},
 	transfers.DiffKind:     {R: 0x9b, G: 0x59, B: 0xb6, A: 0x50},
+	transfers.DiffContent:  {R: 0xd0, G: 0x3b, B: 0x8f, A: 0x50},
 }
 
 // SetCompare turns the compare marks on or off, in this pane and the other.
@@ -61,9 +66,10 @@ func (p *Pane) recompare() {
 		if q == nil {
 			continue
 		}
-		q.marks, q.counts = nil, [transfers.DiffKind + 1]int{}
+		q.marks, q.counts = nil, [transfers.DiffContent + 1]int{}
 		if q.comparing && q.loaded && q.peer != nil && q.peer.loaded {
 			q.marks = marksOf(q.all, q.peer.all, q.remote(), &q.counts)
+			q.applySums()
 		}
 		q.updateFooter()
 		q.list.Refresh()
@@ -73,7 +79,7 @@ func (p *Pane) recompare() {
 // marksOf marks each of here against there; hereRemote says which side
 // is the server's, whose times may be off by its time zone (see
 // transfers.ServerOffset): they are corrected first.
-func marksOf(here, there []item, hereRemote bool, counts *[transfers.DiffKind + 1]int) map[string]transfers.Difference {
+func marksOf(here, there []item, hereRemote bool, counts *[transfers.DiffContent + 1]int) map[string]transfers.Difference {
 	other := make(map[string]*Entry, len(there))
 	for i := range there {
 		other[there[i].Name] = &there[i].Entry
@@ -125,7 +131,7 @@ func (p *Pane) compareSummary() string {
 	}
 	var parts []string
 	for _, d := range []transfers.Difference{transfers.DiffOnlyHere, transfers.DiffNewer, transfers.DiffOlder,
-		transfers.DiffSize, transfers.DiffKind, transfers.DiffSame} {
+		transfers.DiffSize, transfers.DiffKind, transfers.DiffContent, transfers.DiffSame} {
 		if n := p.counts[d]; n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", n, d.Label()))
 		}
@@ -133,7 +139,11 @@ func (p *Pane) compareSummary() string {
 	if len(parts) == 0 {
 		return "Compared: nothing here"
 	}
-	return "Compared: " + strings.Join(parts, ", ")
+	text := "Compared: " + strings.Join(parts, ", ")
+	if p.bySum && p.sumNote != "" {
+		text += " (" + p.sumNote + ")"
+	}
+	return text
 }
 
 // markColor is the tint of the entry called name (transparent: none).
