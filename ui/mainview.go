@@ -127,6 +127,7 @@ func NewMainView(env Env) *MainView {
 		Connections: v.conns,
 		Resolver:    &dialogs.ConflictResolver{Win: env.Win},
 		Concurrency: v.prefs.IntWithFallback(prefConcurrency, 4),
+		Adaptive:    true, // 2 at first, more while they raise the throughput
 		History:     v.history,
 		StatePath:   transfers.QueuePath(env.Dir),
 		Notify:      func(msg string) { v.hub.Log(session.Entry{Kind: session.EntryInfo, Text: msg}) },

@@ -83,7 +83,7 @@ func (v *MainView) showSettings() {
 			Importance: widget.LowImportance, Wrapping: fyne.TextWrapWord},
 	)
 	form := widget.NewForm(
-		widget.NewFormItem("Transfers at once", conc),
+		widget.NewFormItem("Transfers at once, at most", conc),
 		widget.NewFormItem("Stalled servers", stalls),
 		widget.NewFormItem("Encryption", tls12),
 		widget.NewFormItem("Files", hidden),
