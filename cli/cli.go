@@ -124,6 +124,9 @@ Transfer flags (get, put):
   -j N                      transfers at once (default: start with 2 and add more while
                             each raises the throughput, up to the site's connection
                             limit, else 8)
+  --limit-rate RATE         at most RATE bytes a second, all transfers of the command
+                            together, each direction (500K, 20M; K = 1024): a large
+                            upload does not fill the office line (also for sync)
   --on-conflict A           when a file exists: overwrite, newer (overwrite if newer),
                             size (overwrite if the size differs), resume, rename (keep
                             both), skip. Default: ask on a terminal, else skip.

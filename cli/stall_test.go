@@ -143,3 +143,28 @@ func TestHandshakeFirstServerCLI(t *testing.T) {
 		})
 	}
 }
+
+// TestLimitRate: get --limit-rate 4M cannot fetch 12 MiB in under 2.5 s,
+// whatever the machine (a lower bound: the cap holds), and the file
+// arrives whole.
+func TestLimitRate(t *testing.T) {
+	t.Setenv("FERRY_CONFIG_DIR", t.TempDir())
+	d := ftpdtest.Start(t, ftpd.Config{})
+	data := bytes.Repeat([]byte("ferry limit "), 1<<20) // 12 MiB
+	if err := os.WriteFile(filepath.Join(d.Root, "big.bin"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	down := t.TempDir()
+	conn, url := doubleArgs(d, "/big.bin")
+	start := time.Now()
+	code, _, stderr := run(t, d.Password+"\n", append(append([]string{"get"}, conn...), "--limit-rate", "4M", url, down)...)
+	took := time.Since(start)
+	got, _ := os.ReadFile(filepath.Join(down, "big.bin"))
+	if code != ExitOK || !bytes.Equal(got, data) {
+		t.Fatalf("get --limit-rate: exit %d, %d bytes\n%s", code, len(got), stderr)
+	}
+	if took < 2500*time.Millisecond {
+		t.Errorf("12 MiB at --limit-rate 4M came in %s, want at least 2.5 s", took)
+	}
+	t.Logf("12 MiB in %s", took.Round(time.Millisecond))
+}

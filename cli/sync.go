@@ -29,6 +29,7 @@ type syncCmd struct {
 	dryRun    bool
 	checksum  bool
 	compare   string
+	limitRate byteRate
 	exclude   patterns
 	conn      connFlags
 	local     string
@@ -44,6 +45,7 @@ func (e *env) sync(args []string) int {
 	fs.BoolVar(&c.delete, "delete", false, "one way: delete on the target what the source does not have")
 	fs.BoolVar(&c.dryRun, "dry-run", false, "print the plan and change nothing")
 	fs.StringVar(&c.compare, "compare", "size+time", "one way: what makes a file differ: size+time, size or time")
+	fs.Var(&c.limitRate, "limit-rate", "at most this many bytes a second, all transfers together (e.g. 500K, 20M)")
 	fs.BoolVar(&c.checksum, "checksum", false, "compare files of the same size by the server's checksum (HASH, XSHA256, ...), when it offers one")
 	fs.Var(&c.exclude, "exclude", "leave matching names alone on both sides (repeatable): *.tmp, cache/, build/*.o")
 	c.conn.register(fs)
@@ -125,6 +127,7 @@ func (c *syncCmd) execute(ctx context.Context, pool *session.Pool, browse *sessi
 	q := transfers.New(transfers.Config{
 		Connections: onePool{pool}, Resolver: transfers.Policy(transfers.Overwrite),
 		Concurrency: pool.Limit(), Adaptive: true, History: history,
+		Limits: transfers.Limits{Down: max(int64(c.limitRate), 0), Up: max(int64(c.limitRate), 0)},
 		Notify: func(msg string) { p.println("ferry: " + msg) },
 	})
 	defer q.Close()

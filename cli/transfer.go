@@ -32,12 +32,14 @@ type transferFlags struct {
 	recursive  bool
 	jobs       int
 	onConflict string
+	limitRate  byteRate
 	conn       connFlags
 }
 
 func (t *transferFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&t.recursive, "r", false, "transfer folders with everything in them")
 	fs.IntVar(&t.jobs, "j", 0, "transfers at once (default: as many as raise the throughput, up to the site's connection limit)")
+	fs.Var(&t.limitRate, "limit-rate", "at most this many bytes a second, all transfers together (e.g. 500K, 20M; K = 1024)")
 	fs.StringVar(&t.onConflict, "on-conflict", "", "when a file exists: overwrite, newer, size, resume, rename or skip (default: ask on a terminal, else skip)")
 	t.conn.register(fs)
 }
@@ -252,6 +254,7 @@ func (c *transferCmd) runQueue(ctx context.Context, pool *session.Pool, jobs int
 	var sum summary
 	q := transfers.New(transfers.Config{
 		Connections: onePool{pool}, Resolver: c.resolver(p), Concurrency: jobs, Adaptive: c.flags.jobs <= 0, History: history,
+		Limits:   transfers.Limits{Down: max(int64(c.flags.limitRate), 0), Up: max(int64(c.flags.limitRate), 0)},
 		Notify:   func(msg string) { p.println("ferry: " + msg) },
 		OnRecord: sum.add,
 	})

@@ -252,7 +252,7 @@ func (d *downloadTry) fetchStream(w *os.File) error {
 	if err != nil {
 		return err
 	}
-	var dst io.Writer = countingWriter{w, d.counter()}
+	var dst io.Writer = countingWriter{limitedWriter{d.ctx, w, d.q.limits.down}, d.counter()}
 	if d.sum != nil {
 		dst = io.MultiWriter(dst, d.sum.h)
 	}

@@ -90,6 +90,9 @@ type Config struct {
 	// Concurrency is the number of simultaneous transfers per site
 	// (default 4); with Adaptive, the most there may be.
 	Concurrency int
+	// Limits caps the bytes a second of all transfers together, a cap a
+	// direction (see SetLimits to change them while transfers run).
+	Limits Limits
 	// Adaptive sizes the number of simultaneous transfers per site to the
 	// work: it starts at 2 and grows while each transfer added raises the
 	// throughput (see width.go). Without it, Concurrency is fixed.
@@ -140,6 +143,7 @@ type Queue struct {
 	workers   map[string]int
 	widths    map[string]*width // Adaptive: each site's tuner
 	watchers  map[int]func(Record)
+	limits    *limiters // the caps of all transfers together (limit.go)
 	nextWatch int
 	closed    bool
 
@@ -235,6 +239,7 @@ func New(cfg Config) *Queue {
 		wake: make(chan struct{}), workers: map[string]int{}, widths: map[string]*width{},
 		saveCh: make(chan struct{}, 1), saved: make(chan struct{}),
 	}
+	q.limits = newLimiters(cfg.Limits)
 	go q.saver()
 	return q
 }

@@ -304,7 +304,9 @@ func (g *segmenter) fetch(ctx context.Context, abort func(), s *segment) error {
 		}
 		n, rerr := r.Read(buf[:min(int64(len(buf)), want)])
 		if n > 0 {
-			if _, werr := g.w.WriteAt(buf[:n], pos); werr != nil {
+			if lerr := waitTokens(ctx, g.q.limits.down, n); lerr != nil {
+				rerr = lerr
+			} else if _, werr := g.w.WriteAt(buf[:n], pos); werr != nil {
 				rerr = werr
 			} else {
 				g.cnt.add(n)

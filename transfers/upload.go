@@ -158,7 +158,7 @@ func (u *uploadTry) stor() error {
 			return err
 		}
 		u.q.progress(u.j, u.f, offset)
-		var r io.Reader = io.TeeReader(u.src, countingWriter{counter: counter{u.q, u.j, u.f}})
+		var r io.Reader = io.TeeReader(limitedReader{u.ctx, u.src, u.q.limits.up}, countingWriter{counter: counter{u.q, u.j, u.f}})
 		if u.sum != nil {
 			u.sum.reset()
 			if offset > 0 {
