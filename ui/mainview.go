@@ -80,6 +80,7 @@ type MainView struct {
 	connectBtn, disconnectBtn  *widget.Button
 	recentBtn, sitesBtn        *widget.Button
 	settingsBtn                *widget.Button
+	limitBtn                   *widget.Button // the speed limit, on or off (limits.go)
 	status                     *widget.Label
 	tlsLabel                   *widget.Label
 	lock                       *widget.Button
@@ -157,7 +158,9 @@ func NewMainView(env Env) *MainView {
 	v.lock = &widget.Button{Icon: theme.VisibilityIcon(), Importance: widget.LowImportance, OnTapped: v.showCertificate}
 	v.lock.Disable()
 	v.settingsBtn = &widget.Button{Text: "Settings", Icon: theme.SettingsIcon(), Importance: widget.LowImportance, OnTapped: v.showSettings}
-	statusBar := container.NewBorder(nil, nil, nil, container.NewHBox(v.tlsLabel, v.lock, v.settingsBtn), v.status)
+	v.limitBtn = &widget.Button{Text: "No speed limit", Importance: widget.LowImportance, OnTapped: v.toggleLimits}
+	v.applyLimits()
+	statusBar := container.NewBorder(nil, nil, nil, container.NewHBox(v.limitBtn, v.tlsLabel, v.lock, v.settingsBtn), v.status)
 
 	panes := container.NewHSplit(v.local.Content(), v.remote.Content())
 	panes.Offset = 0.5

@@ -84,6 +84,7 @@ func (v *MainView) showSettings() {
 	)
 	form := widget.NewForm(
 		widget.NewFormItem("Transfers at once, at most", conc),
+		widget.NewFormItem("Speed limits", v.limitsForm()),
 		widget.NewFormItem("Stalled servers", stalls),
 		widget.NewFormItem("Encryption", tls12),
 		widget.NewFormItem("Files", hidden),
