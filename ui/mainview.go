@@ -153,14 +153,7 @@ func NewMainView(env Env) *MainView {
 	v.qv.SetHistoryPath(v.history.Path)
 
 	v.buildBar()
-	v.status = &widget.Label{Text: "Not connected", Truncation: fyne.TextTruncateEllipsis}
-	v.tlsLabel = &widget.Label{Importance: widget.LowImportance}
-	v.lock = &widget.Button{Icon: theme.VisibilityIcon(), Importance: widget.LowImportance, OnTapped: v.showCertificate}
-	v.lock.Disable()
-	v.settingsBtn = &widget.Button{Text: "Settings", Icon: theme.SettingsIcon(), Importance: widget.LowImportance, OnTapped: v.showSettings}
-	v.limitBtn = &widget.Button{Text: "No speed limit", Importance: widget.LowImportance, OnTapped: v.toggleLimits}
-	v.applyLimits()
-	statusBar := container.NewBorder(nil, nil, nil, container.NewHBox(v.limitBtn, v.tlsLabel, v.lock, v.settingsBtn), v.status)
+	statusBar := v.buildStatusBar()
 
 	panes := container.NewHSplit(v.local.Content(), v.remote.Content())
 	panes.Offset = 0.5
@@ -181,6 +174,19 @@ func NewMainView(env Env) *MainView {
 	}
 	v.qv.Start()
 	return v
+}
+
+// buildStatusBar makes the status line: what is going on, the speed
+// limit, the connection's TLS, its certificate, and the settings.
+func (v *MainView) buildStatusBar() fyne.CanvasObject {
+	v.status = &widget.Label{Text: "Not connected", Truncation: fyne.TextTruncateEllipsis}
+	v.tlsLabel = &widget.Label{Importance: widget.LowImportance}
+	v.lock = &widget.Button{Icon: theme.VisibilityIcon(), Importance: widget.LowImportance, OnTapped: v.showCertificate}
+	v.lock.Disable()
+	v.settingsBtn = &widget.Button{Text: "Settings", Icon: theme.SettingsIcon(), Importance: widget.LowImportance, OnTapped: v.showSettings}
+	v.limitBtn = &widget.Button{Text: "No speed limit", Importance: widget.LowImportance, OnTapped: v.toggleLimits}
+	v.applyLimits()
+	return container.NewBorder(nil, nil, nil, container.NewHBox(v.limitBtn, v.tlsLabel, v.lock, v.settingsBtn), v.status)
 }
 
 // Content returns the object to put in the window.
