@@ -108,14 +108,5 @@ func TestLoginFolderLab(t *testing.T) {
 // folder, so the server may change it.
 func chownTree(t *testing.T, srv *ftpslab.Server) {
 	t.Helper()
-	var uid, gid int
-	if fi, err := os.Stat(srv.Root); err == nil {
-		uid, gid = ownerOf(fi)
-	}
-	filepath.WalkDir(srv.Root, func(p string, _ os.DirEntry, err error) error {
-		if err == nil {
-			os.Lchown(p, uid, gid)
-		}
-		return nil
-	})
+	testutil.ChownLikeRoot(srv.Root)
 }

@@ -294,18 +294,9 @@ func (c *transferCmd) resolver(p *progress) transfers.Resolver {
 // progress line five times a second; it returns ctx's error when
 // interrupted.
 func waitShowing(ctx context.Context, q *transfers.Queue, p *progress) error {
-	done := make(chan error, 1)
-	go func() { done <- q.Wait(ctx) }()
-	tick := time.NewTicker(200 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		select {
-		case err := <-done:
-			return err
-		case <-tick.C:
-			p.show(q.Totals())
-		}
-	}
+	stop := showWhile(q, p)
+	defer stop()
+	return q.Wait(ctx)
 }
 
 // interleave lets flags follow the operands (ferry get URL dir -r), as

@@ -381,17 +381,14 @@ func (d *dialer) pendingAlert() error {
 	d.mu.Unlock()
 	var tc *tls.Conn
 	for range 4 { // prefixConn → logConn → tls.Conn
-		switch x := c.(type) {
-		case *tls.Conn:
-			tc = x
-		case *prefixConn:
-			c = x.Conn
-			continue
-		case *logConn:
-			c = x.Conn
-			continue
+		if p, ok := c.(*prefixConn); ok {
+			c = p.Conn
+		} else if l, ok := c.(*logConn); ok {
+			c = l.Conn
+		} else {
+			tc, _ = c.(*tls.Conn)
+			break
 		}
-		break
 	}
 	if tc == nil {
 		return nil

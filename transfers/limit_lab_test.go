@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ferryftps/ferry/internal/ftpslab"
+	"github.com/ferryftps/ferry/internal/testutil"
 )
 
 // TestLimitsLab: against the lab's vsftpd, a 200 MiB download capped at
@@ -58,7 +59,7 @@ func TestLimitsLab(t *testing.T) {
 	within("download capped at 20 MB/s", took, 20e6)
 
 	os.Mkdir(filepath.Join(srv.Root, "up"), 0o755)
-	chownAll(srv.Root)
+	testutil.ChownLikeRoot(srv.Root)
 	took = run(Limits{Up: 10e6}, Spec{Direction: Upload, Site: "lab", Local: big, Remote: "/up", Size: size}, nil)
 	within("upload capped at 10 MB/s", took, 10e6)
 

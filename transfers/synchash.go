@@ -80,20 +80,14 @@ func (p *SyncPlan) differing(rel string, l, r SyncEntry) SyncAction {
 	return a
 }
 
-// sameContent compares the local file rel with the server's checksum.
+// sameContent compares the local file rel with the server's copy by
+// checksum (see SameContent).
 func (p *SyncPlan) sameContent(ctx context.Context, c *session.Conn, rel string, size int64) (bool, error) {
-	s := newSummer(c)
-	if err := s.prefix(nil, p.localPath(rel), size); err != nil {
+	same, _, err := SameContent(ctx, c, p.localPath(rel), path.Join(p.pair.Remote, rel), size)
+	if err != nil {
 		return false, fmt.Errorf("sync: %w", err)
 	}
-	_, err := s.verify(ctx, c, path.Join(p.pair.Remote, rel))
-	switch {
-	case err == nil:
-		return true, nil
-	case errors.Is(err, errChecksum):
-		return false, nil
-	}
-	return false, err
+	return same, nil
 }
 
 // SameContent compares the local file local with the server's file remote

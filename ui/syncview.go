@@ -326,12 +326,7 @@ func syncSummary(r transfers.SyncResult) string {
 	return text + "."
 }
 
-func count(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
-}
+func count(n int, word string) string { return fmt.Sprintf("%d %s", n, plural(n, word, word+"s")) }
 
 func showIf(o fyne.CanvasObject, show bool) {
 	if show {

@@ -28,7 +28,7 @@ func TestSyncWindowLab(t *testing.T) {
 	srv := ftpslab.Start(t, ftpslab.VsftpdExplicit)
 	testutil.WriteTree(t, srv.Root, testutil.Tree{"site/": nil, "site/same.txt": []byte("same"),
 		"site/theirs.txt": []byte("server only"), "site/docs/": nil, "site/docs/d.txt": []byte("d")})
-	chownLab(srv)
+	testutil.ChownLikeRoot(srv.Root)
 	home := t.TempDir()
 	testutil.WriteTree(t, home, testutil.Tree{"site/": nil, "site/same.txt": []byte("same"),
 		"site/mine.txt": []byte("local only"), "site/skip.txt": []byte("unticked"), "site/docs/": nil,

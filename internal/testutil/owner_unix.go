@@ -1,6 +1,6 @@
 //go:build unix
 
-package transfers
+package testutil
 
 import (
 	"os"
@@ -8,9 +8,9 @@ import (
 	"syscall"
 )
 
-// chownAll gives everything under root to root's owner (the lab account),
-// so the server may write where a test made a folder.
-func chownAll(root string) {
+// ChownLikeRoot gives everything under root to root's owner (a lab
+// server's account), so the server may change what a test wrote there.
+func ChownLikeRoot(root string) {
 	fi, err := os.Stat(root)
 	if err != nil {
 		return
